@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("itcell.accounts.urls")),
+    path("", include("itcell.core.urls")),
+    path("", include("itcell.elections.urls")),
+]

@@ -1,0 +1,3 @@
+from itcell.cli import main
+
+main()

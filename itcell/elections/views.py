@@ -1,0 +1,71 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from itcell.core import clock
+from itcell.core.selectors import list_process_health
+from itcell.elections import selectors
+from itcell.elections.geometry import svg_path
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    election = selectors.get_default_election(now=clock.now())
+    if election is None:
+        return render(request, "elections/no_election.html")
+    return redirect("elections:election", slug=election.slug)
+
+
+def election(request: HttpRequest, slug: str) -> HttpResponse:
+    election = selectors.access_election(slug=slug)
+    calendar = selectors.get_calendar(election=election)
+    now = clock.now()
+    phases = [
+        {
+            "dates": phase,
+            "acs": len(calendar.acs_in_phase(phase.number)),
+            "silence": calendar.phase_silence(phase.number),
+            "status": calendar.phase_status(phase.number, now),
+        }
+        for phase in calendar.phases
+    ]
+    next_silence = calendar.next_silence(now)
+    return render(request, "elections/election.html", {
+        "election": election,
+        "phases": phases,
+        "now": now,
+        "mcc_in_force": calendar.mcc_in_force(now),
+        "exit_poll_ban_in_force": calendar.exit_poll_ban_in_force(now),
+        "silent_now": len(calendar.silent_acs(now)),
+        "next_silence": next_silence,
+        "processes": list_process_health(),
+    })
+
+
+def constituencies(request: HttpRequest, slug: str) -> HttpResponse:
+    election = selectors.access_election(slug=slug)
+    query = request.GET.get("q", "")
+    calendar = selectors.get_calendar(election=election)
+    now = clock.now()
+    rows = [
+        {"poll": poll, "status": calendar.ac_status(poll.ac.number, now)}
+        for poll in selectors.list_polls(election=election, query=query)
+    ]
+    template = (
+        "elections/_constituency_rows.html" if request.htmx else "elections/constituencies.html"
+    )
+    return render(request, template, {"election": election, "rows": rows, "query": query})
+
+
+def constituency(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    election = selectors.access_election(slug=slug)
+    view = selectors.access_constituency(election=election, number=number)
+    calendar = selectors.get_calendar(election=election)
+    now = clock.now()
+    path, width, height = svg_path(view.ac.boundary)
+    return render(request, "elections/constituency.html", {
+        "election": election,
+        "view": view,
+        "ac": view.ac,
+        "silence": calendar.silence_window(number),
+        "status": calendar.ac_status(number, now),
+        "outline": {"path": path, "width": width, "height": height},
+    })
