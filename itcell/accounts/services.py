@@ -12,24 +12,40 @@ def set_preferred_language(*, user: User, language: str, source_address: str | N
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     record(
-        actor=user, action="user.language_changed", obj=user,
-        before={"preferred_language": before}, after={"preferred_language": language},
+        actor=user,
+        action="user.language_changed",
+        obj=user,
+        before={"preferred_language": before},
+        after={"preferred_language": language},
         source_address=source_address,
     )
 
 
 @transaction.atomic
 def create_user(
-    *, username: str, password: str, display_name: str = "", phone: str = "",
-    preferred_language: str = "en", is_staff: bool = False, is_superuser: bool = False,
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    phone: str = "",
+    preferred_language: str = "en",
+    is_staff: bool = False,
+    is_superuser: bool = False,
     actor: User | None = None,
 ) -> User:
     user = User.objects.create_user(
-        username=username, password=password, display_name=display_name, phone=phone,
-        preferred_language=preferred_language, is_staff=is_staff, is_superuser=is_superuser,
+        username=username,
+        password=password,
+        display_name=display_name,
+        phone=phone,
+        preferred_language=preferred_language,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
     record(
-        actor=actor, action="user.created", obj=user,
+        actor=actor,
+        action="user.created",
+        obj=user,
         after={"username": username, "display_name": display_name, "is_staff": is_staff},
     )
     return user

@@ -11,8 +11,12 @@ from itcell.core.http import client_address
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE, httponly=False,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,
     )
 
 
@@ -40,7 +44,8 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     _set_language_cookie(response, language)
     if request.user.is_authenticated:
         set_preferred_language(
-            user=request.user,  # type: ignore[arg-type]
-            language=language, source_address=client_address(request),
+            user=request.user,
+            language=language,
+            source_address=client_address(request),
         )
     return response

@@ -7,8 +7,17 @@ from typing import Any
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "id", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "object_repr", "before", "after", "source_address",
+    "id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "source_address",
 )
 
 

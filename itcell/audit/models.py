@@ -16,8 +16,12 @@ class AppendOnly(Exception):
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=150)  # kept if the user is renamed
     action = models.CharField(_("action"), max_length=80, db_index=True)
@@ -53,3 +57,6 @@ class ChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.last_event_id}"

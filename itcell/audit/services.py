@@ -1,10 +1,9 @@
 import json
+from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-
 from django.db import models, transaction
-from datetime import UTC
 
 from itcell.audit.chain import GENESIS, event_hash
 from itcell.audit.models import AuditEvent, ChainHead

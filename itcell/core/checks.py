@@ -11,5 +11,6 @@ def hindi_translations_compiled(app_configs: Any, **kwargs: Any) -> list[Warning
     catalogue = Path(settings.LOCALE_PATHS[0]) / "hi" / "LC_MESSAGES" / "django.mo"
     if catalogue.exists():
         return []
-    return [Warning("Hindi translations are not compiled", hint="run: make messages",
-                    id="itcell.W001")]
+    return [
+        Warning("Hindi translations are not compiled", hint="run: make messages", id="itcell.W001")
+    ]

@@ -91,7 +91,9 @@ class Calendar:
         return ac_status(self.poll_close[ac_no], at)
 
     def silent_acs(self, at: datetime) -> frozenset[int]:
-        return frozenset(ac for ac, close in self.poll_close.items() if silence_window(close).contains(at))
+        return frozenset(
+            ac for ac, close in self.poll_close.items() if silence_window(close).contains(at)
+        )
 
     def acs_in_phase(self, phase: int) -> tuple[int, ...]:
         return self._acs_by_phase.get(phase, ())

@@ -1,9 +1,9 @@
 """Errors of the elections app.
 
-    ItcellError
-     ├── InvalidInput
-     │    └── ReferenceDataError     a data folder was refused: each Problem names file, row, field
-     └── UnknownElection             no election or data folder by that name
+ItcellError
+ ├── InvalidInput
+ │    └── ReferenceDataError     a data folder was refused: each Problem names file, row, field
+ └── UnknownElection             no election or data folder by that name
 """
 
 from itcell.core.errors import InvalidInput, ItcellError

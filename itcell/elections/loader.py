@@ -113,14 +113,23 @@ class _Reader:
             if None in row or any(v is None for v in row.values()):
                 self.problem(filename, "wrong number of fields", row=line)
                 continue
-            rows.append((line, {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.items()}))
+            rows.append(
+                (line, {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.items()})
+            )
         if not rows and not any(p.source == filename for p in self.problems):
             self.problem(filename, "no rows")
         return rows
 
     def integer(
-        self, filename: str, line: int, row: dict[str, str], column: str,
-        *, low: int = 0, high: int = 10**9, blank_ok: bool = False,
+        self,
+        filename: str,
+        line: int,
+        row: dict[str, str],
+        column: str,
+        *,
+        low: int = 0,
+        high: int = 10**9,
+        blank_ok: bool = False,
     ) -> int | None:
         value = row[column]
         if value == "" and blank_ok:
@@ -162,7 +171,9 @@ class _Reader:
             if str(props.get(key, "")) == "":
                 self.problem(filename, f"feature has no {key!r} property", index, key)
             elif geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-                self.problem(filename, "geometry is not a Polygon or MultiPolygon", index, "geometry")
+                self.problem(
+                    filename, "geometry is not a Polygon or MultiPolygon", index, "geometry"
+                )
             else:
                 shapes[str(props[key])] = (index, geometry)
         return shapes
@@ -193,7 +204,9 @@ def _read_manifest(reader: _Reader, manifest: dict[str, Any], folder: Path) -> D
     def need(table: str, key: str, kind: type | tuple[type, ...]) -> Any:
         value = manifest.get(table, {}).get(key)
         if not isinstance(value, kind) or (isinstance(value, datetime) and value.tzinfo is None):
-            reader.problem(MANIFEST, f"[{table}] {key} is missing or not {_kind_name(kind)}", fld=key)
+            reader.problem(
+                MANIFEST, f"[{table}] {key} is missing or not {_kind_name(kind)}", fld=key
+            )
         return value
 
     for key in ("code", "name_en"):
@@ -213,8 +226,9 @@ def _read_manifest(reader: _Reader, manifest: dict[str, Any], folder: Path) -> D
             and isinstance(phase.get("poll_opens"), time)
             and isinstance(phase.get("poll_closes"), time)
         ):
-            reader.problem(MANIFEST, "phase needs number, poll_date, poll_opens, poll_closes",
-                           index, "phases")
+            reader.problem(
+                MANIFEST, "phase needs number, poll_date, poll_opens, poll_closes", index, "phases"
+            )
     if not phases:
         reader.problem(MANIFEST, "no [[phases]]", fld="phases")
     parties: dict[str, dict[str, str]] = {}
@@ -227,8 +241,12 @@ def _read_manifest(reader: _Reader, manifest: dict[str, Any], folder: Path) -> D
     for alliance in manifest.get("alliances", []):
         for short in alliance.get("parties", []):
             if short not in parties:
-                reader.problem(MANIFEST, f"alliance {alliance.get('short_name')} names unknown "
-                               f"party {short!r}; add it to [[parties]]", fld="alliances")
+                reader.problem(
+                    MANIFEST,
+                    f"alliance {alliance.get('short_name')} names unknown "
+                    f"party {short!r}; add it to [[parties]]",
+                    fld="alliances",
+                )
     return Dataset(
         folder=folder,
         state=manifest.get("state", {}),
@@ -249,24 +267,29 @@ def _read_districts(reader: _Reader, dataset: Dataset, files: dict[str, str]) ->
     name = files["districts"]
     hindi = {}
     if files.get("districts_hi"):
-        for line, row in reader.csv_rows(files["districts_hi"], ["district", "district_hi"]):
+        for _line, row in reader.csv_rows(files["districts_hi"], ["district", "district_hi"]):
             hindi[row["district"]] = row["district_hi"]
     shapes = reader.geojson(files["district_boundaries"], "district")
     seen: set[str] = set()
-    for line, row in reader.csv_rows(name, ["district", "district_census2011",
-                                            "census2011_district_code"]):
+    for line, row in reader.csv_rows(
+        name, ["district", "district_census2011", "census2011_district_code"]
+    ):
         eci_name = reader.text(name, line, row, "district")
         if eci_name in seen:
             reader.problem(name, f"district {eci_name!r} appears twice", line, "district")
         seen.add(eci_name)
-        dataset.districts.append(DistrictRow(
-            eci_name=eci_name,
-            name_en=eci_name.title(),
-            name_hi=hindi.get(eci_name, ""),
-            census_name=row["district_census2011"],
-            census_code=reader.integer(name, line, row, "census2011_district_code", blank_ok=True),
-            boundary=shapes.get(eci_name, (0, None))[1],
-        ))
+        dataset.districts.append(
+            DistrictRow(
+                eci_name=eci_name,
+                name_en=eci_name.title(),
+                name_hi=hindi.get(eci_name, ""),
+                census_name=row["district_census2011"],
+                census_code=reader.integer(
+                    name, line, row, "census2011_district_code", blank_ok=True
+                ),
+                boundary=shapes.get(eci_name, (0, None))[1],
+            )
+        )
     for unknown in sorted(set(hindi) - seen):
         reader.problem(files["districts_hi"], f"unknown district {unknown!r}", fld="district")
 
@@ -284,8 +307,16 @@ def _read_acs(reader: _Reader, dataset: Dataset, files: dict[str, str], phase_co
                 hindi[number] = (row["ac_name_hi"], row["pc_name_hi"])
     shapes = reader.geojson(files["ac_boundaries"], "ac_no")
     seen: set[int] = set()
-    required = ["ac_no", "ac_name", "reservation", "district", "pc_no", "pc_name",
-                "pc_reservation", phase_col]
+    required = [
+        "ac_no",
+        "ac_name",
+        "reservation",
+        "district",
+        "pc_no",
+        "pc_name",
+        "pc_reservation",
+        phase_col,
+    ]
     for line, row in reader.csv_rows(name, required):
         number = reader.integer(name, line, row, "ac_no", low=1)
         pc_number = reader.integer(name, line, row, "pc_no", low=1)
@@ -295,8 +326,12 @@ def _read_acs(reader: _Reader, dataset: Dataset, files: dict[str, str], phase_co
             if row[column] not in RESERVATIONS:
                 reader.problem(name, f"{row[column]!r} is not one of GEN, SC, ST", line, column)
         if row["district"] not in districts:
-            reader.problem(name, f"district {row['district']!r} is not in {files['districts']}",
-                           line, "district")
+            reader.problem(
+                name,
+                f"district {row['district']!r} is not in {files['districts']}",
+                line,
+                "district",
+            )
         if phase is not None and phase not in phases:
             reader.problem(name, f"phase {phase} is not in election.toml", line, phase_col)
         if number is not None and number in seen:
@@ -305,17 +340,27 @@ def _read_acs(reader: _Reader, dataset: Dataset, files: dict[str, str], phase_co
             continue
         seen.add(number)
         ac_hi, pc_hi = hindi.get(number, ("", ""))
-        dataset.acs.append(ACRow(
-            number=number, name_en=ac_name, name_hi=ac_hi, reservation=row["reservation"],
-            district=row["district"], pc_number=pc_number, pc_name_en=row["pc_name"],
-            pc_name_hi=pc_hi, pc_reservation=row["pc_reservation"], phase=phase,
-            boundary=shapes.get(str(number), (0, None))[1],
-        ))
+        dataset.acs.append(
+            ACRow(
+                number=number,
+                name_en=ac_name,
+                name_hi=ac_hi,
+                reservation=row["reservation"],
+                district=row["district"],
+                pc_number=pc_number,
+                pc_name_en=row["pc_name"],
+                pc_name_hi=pc_hi,
+                pc_reservation=row["pc_reservation"],
+                phase=phase,
+                boundary=shapes.get(str(number), (0, None))[1],
+            )
+        )
     if any(p.source == name for p in reader.problems):
         return  # unknown-AC reports below would only echo the problems already found
     for key in sorted(set(shapes) - {str(n) for n in seen}, key=int):
-        reader.problem(files["ac_boundaries"], f"boundary for unknown AC {key}",
-                       shapes[key][0], "ac_no")
+        reader.problem(
+            files["ac_boundaries"], f"boundary for unknown AC {key}", shapes[key][0], "ac_no"
+        )
     for number in sorted(set(hindi) - seen):
         reader.problem(files["ac_names_hi"], f"Hindi name for unknown AC {number}", fld="ac_no")
 
@@ -346,8 +391,12 @@ def _read_seats(reader: _Reader, dataset: Dataset, files: dict[str, str]) -> Non
                 continue
             party = parties.get(row[column], row[column])
             if party not in alliance["parties"]:
-                reader.problem(name, f"{row[column]!r} is not a party of {alliance['short_name']}",
-                               line, column)
+                reader.problem(
+                    name,
+                    f"{row[column]!r} is not a party of {alliance['short_name']}",
+                    line,
+                    column,
+                )
                 continue
             dataset.seats.append((number, alliance["short_name"], party))
 
@@ -375,10 +424,16 @@ def _read_candidates(reader: _Reader, dataset: Dataset, files: dict[str, str]) -
             reader.problem(name, f"{candidate} ({party}) is listed twice in AC {number}", line)
             continue
         seen.add((number, candidate, party))
-        dataset.candidates.append(CandidateRow(
-            ac_number=number, name=candidate, party=party,
-            party_name=row.get("party_eci") or party_label, gender=gender, age=age,
-        ))
+        dataset.candidates.append(
+            CandidateRow(
+                ac_number=number,
+                name=candidate,
+                party=party,
+                party_name=row.get("party_eci") or party_label,
+                gender=gender,
+                age=age,
+            )
+        )
 
 
 def _check_expectations(reader: _Reader, dataset: Dataset, expect: dict[str, Any]) -> None:
@@ -396,9 +451,9 @@ def _check_expectations(reader: _Reader, dataset: Dataset, expect: dict[str, Any
         for kind, count in expect["reservations"].items():
             check(f"{kind} constituencies", count, found[kind], files)
     if "acs_per_phase" in expect:
-        found = Counter(ac.phase for ac in dataset.acs)
+        by_phase = Counter(ac.phase for ac in dataset.acs)
         for phase, count in expect["acs_per_phase"].items():
-            check(f"constituencies in phase {phase}", count, found[int(phase)], files)
+            check(f"constituencies in phase {phase}", count, by_phase[int(phase)], files)
     for alliance, parties in expect.get("seats", {}).items():
         found = Counter(party for _, a, party in dataset.seats if a == alliance)
         for party, count in parties.items():

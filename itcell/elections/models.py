@@ -18,12 +18,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_hi if get_language() == "hi" and self.name_hi else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Reservation(models.TextChoices):
@@ -74,7 +74,9 @@ class AssemblyConstituency(BilingualName):
     reservation = models.CharField(_("reservation"), max_length=3, choices=Reservation.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="acs")
     pc = models.ForeignKey(
-        ParliamentaryConstituency, on_delete=models.PROTECT, related_name="acs",
+        ParliamentaryConstituency,
+        on_delete=models.PROTECT,
+        related_name="acs",
         verbose_name=_("parliamentary constituency"),
     )
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
@@ -113,11 +115,20 @@ class Election(BilingualName):
     exit_poll_ban_from = models.DateTimeField(_("exit-poll ban from"))
     exit_poll_ban_until = models.DateTimeField(_("exit-poll ban until"))
     own_party = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("our party"), help_text=_("The party this IT cell works for."),
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("our party"),
+        help_text=_("The party this IT cell works for."),
     )
     exercise_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="exercises",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exercises",
         verbose_name=_("exercise copy of"),
         help_text=_("A rehearsal of a past election with its dates moved."),
     )
@@ -173,7 +184,9 @@ class ACPoll(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="polls")
     ac = models.ForeignKey(
-        AssemblyConstituency, on_delete=models.PROTECT, related_name="polls",
+        AssemblyConstituency,
+        on_delete=models.PROTECT,
+        related_name="polls",
         verbose_name=_("constituency"),
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="polls")
@@ -181,9 +194,7 @@ class ACPoll(models.Model):
 
     class Meta:
         ordering = ["ac__number"]
-        constraints = [
-            models.UniqueConstraint(fields=["election", "ac"], name="acpoll_unique_ac")
-        ]
+        constraints = [models.UniqueConstraint(fields=["election", "ac"], name="acpoll_unique_ac")]
         verbose_name = _("constituency poll")
         verbose_name_plural = _("constituency polls")
 

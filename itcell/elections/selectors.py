@@ -49,7 +49,8 @@ def get_calendar(*, election: Election) -> Calendar:
         counting_date=election.counting_date,
         phases=tuple(
             PhaseDates(
-                number=p.number, poll_date=p.poll_date,
+                number=p.number,
+                poll_date=p.poll_date,
                 poll_opens_at=at_ist(p.poll_date, p.poll_opens),
                 poll_closes_at=at_ist(p.poll_date, p.poll_closes),
             )
@@ -63,17 +64,18 @@ def get_calendar(*, election: Election) -> Calendar:
 def list_polls(*, election: Election, query: str = "") -> QuerySet[ACPoll]:
     """Constituencies of an election, searched by number or by name in English or Hindi
     (constituency, district or parliamentary constituency)."""
-    polls = ACPoll.objects.filter(election=election).select_related(
-        "ac", "ac__district", "phase"
-    )
+    polls = ACPoll.objects.filter(election=election).select_related("ac", "ac__district", "phase")
     query = query.strip()
     if query.isdigit():
         return polls.filter(ac__number=int(query))
     for word in query.split():
         polls = polls.filter(
-            Q(ac__name_en__icontains=word) | Q(ac__name_hi__icontains=word)
-            | Q(ac__district__name_en__icontains=word) | Q(ac__district__name_hi__icontains=word)
-            | Q(ac__pc__name_en__icontains=word) | Q(ac__pc__name_hi__icontains=word)
+            Q(ac__name_en__icontains=word)
+            | Q(ac__name_hi__icontains=word)
+            | Q(ac__district__name_en__icontains=word)
+            | Q(ac__district__name_hi__icontains=word)
+            | Q(ac__pc__name_en__icontains=word)
+            | Q(ac__pc__name_hi__icontains=word)
         )
     return polls
 

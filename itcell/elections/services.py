@@ -30,8 +30,9 @@ IST = ZoneInfo("Asia/Kolkata")
 
 
 @dataclass
-class LoadReport:
-    election: Election | None = None
+class Changes:
+    """Rows created and updated, by model name."""
+
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
 
@@ -43,12 +44,18 @@ class LoadReport:
         return {"created": dict(self.created), "updated": dict(self.updated)}
 
 
+@dataclass(frozen=True)
+class LoadReport:
+    election: Election
+    changes: Changes
+
+
 def sync_rows[M: models.Model](
     model: type[M],
     existing: Iterable[M],
     key: Any,
     rows: Iterable[dict[str, Any]],
-    report: LoadReport,
+    changes: Changes,
     *,
     keep: tuple[str, ...] = (),
 ) -> dict[Any, M]:
@@ -56,7 +63,9 @@ def sync_rows[M: models.Model](
     that match alone, so loading the same data twice writes nothing. ``keep`` names fields that
     are set on creation only (people edit them afterwards in the admin)."""
     by_key = {key(obj): obj for obj in existing}
-    new, changed, fields_changed = [], [], set()
+    new: list[M] = []
+    changed: list[M] = []
+    fields_changed: set[str] = set()
     for row in rows:
         obj = by_key.get(key(row))
         if obj is None:
@@ -72,11 +81,11 @@ def sync_rows[M: models.Model](
             fields_changed.update(diff)
     name = model._meta.model_name or model.__name__
     if new:
-        model.objects.bulk_create(new, batch_size=500)
-        report.created[name] += len(new)
+        model._default_manager.bulk_create(new, batch_size=500)
+        changes.created[name] += len(new)
     if changed:
-        model.objects.bulk_update(changed, sorted(fields_changed), batch_size=500)
-        report.updated[name] += len(changed)
+        model._default_manager.bulk_update(changed, sorted(fields_changed), batch_size=500)
+        changes.updated[name] += len(changed)
     return by_key
 
 
@@ -97,98 +106,208 @@ def load_election(*, name: str, actor: Any = None) -> LoadReport:
     """Load a reference-data folder (bundled name or path). All or nothing: the folder is read
     and checked completely before the first write."""
     dataset = read_dataset(dataset_folder(name))
-    report = LoadReport()
-    report.election = _write(dataset, report)
-    if report.changed:
-        record(actor=actor, action="election.loaded", obj=report.election, after=report.summary())
-    return report
+    changes = Changes()
+    election = _write(dataset, changes)
+    if changes.changed:
+        record(actor=actor, action="election.loaded", obj=election, after=changes.summary())
+    return LoadReport(election=election, changes=changes)
 
 
-def _write(data: Dataset, report: LoadReport) -> Election:
+def _write(data: Dataset, changes: Changes) -> Election:
     (state,) = sync_rows(
-        State, State.objects.filter(code=data.state["code"]), _attr_key("code"),
-        [{"code": data.state["code"], "name_en": data.state["name_en"],
-          "name_hi": data.state.get("name_hi", "")}], report,
+        State,
+        State.objects.filter(code=data.state["code"]),
+        _attr_key("code"),
+        [
+            {
+                "code": data.state["code"],
+                "name_en": data.state["name_en"],
+                "name_hi": data.state.get("name_hi", ""),
+            }
+        ],
+        changes,
     ).values()
     districts = sync_rows(
-        District, District.objects.filter(state=state), _attr_key("eci_name"),
-        ({"state": state, "eci_name": d.eci_name, "name_en": d.name_en, "name_hi": d.name_hi,
-          "census_name": d.census_name, "census_code": d.census_code, "boundary": d.boundary}
-         for d in data.districts), report,
+        District,
+        District.objects.filter(state=state),
+        _attr_key("eci_name"),
+        (
+            {
+                "state": state,
+                "eci_name": d.eci_name,
+                "name_en": d.name_en,
+                "name_hi": d.name_hi,
+                "census_name": d.census_name,
+                "census_code": d.census_code,
+                "boundary": d.boundary,
+            }
+            for d in data.districts
+        ),
+        changes,
     )
     pcs = sync_rows(
-        ParliamentaryConstituency, ParliamentaryConstituency.objects.filter(state=state),
+        ParliamentaryConstituency,
+        ParliamentaryConstituency.objects.filter(state=state),
         _attr_key("number"),
-        list({ac.pc_number: {"state": state, "number": ac.pc_number, "name_en": ac.pc_name_en,
-                             "name_hi": ac.pc_name_hi, "reservation": ac.pc_reservation}
-              for ac in data.acs}.values()), report,
+        list(
+            {
+                ac.pc_number: {
+                    "state": state,
+                    "number": ac.pc_number,
+                    "name_en": ac.pc_name_en,
+                    "name_hi": ac.pc_name_hi,
+                    "reservation": ac.pc_reservation,
+                }
+                for ac in data.acs
+            }.values()
+        ),
+        changes,
     )
     acs = sync_rows(
-        AssemblyConstituency, AssemblyConstituency.objects.filter(state=state),
+        AssemblyConstituency,
+        AssemblyConstituency.objects.filter(state=state),
         _attr_key("number"),
-        ({"state": state, "number": ac.number, "name_en": ac.name_en, "name_hi": ac.name_hi,
-          "reservation": ac.reservation, "district": districts[(ac.district,)],
-          "pc": pcs[(ac.pc_number,)], "boundary": ac.boundary} for ac in data.acs), report,
+        (
+            {
+                "state": state,
+                "number": ac.number,
+                "name_en": ac.name_en,
+                "name_hi": ac.name_hi,
+                "reservation": ac.reservation,
+                "district": districts[(ac.district,)],
+                "pc": pcs[(ac.pc_number,)],
+                "boundary": ac.boundary,
+            }
+            for ac in data.acs
+        ),
+        changes,
     )
-    party_rows = {short: {"short_name": short, "name_en": names["name_en"],
-                          "name_hi": names["name_hi"]} for short, names in data.parties.items()}
+    party_rows = {
+        short: {"short_name": short, "name_en": names["name_en"], "name_hi": names["name_hi"]}
+        for short, names in data.parties.items()
+    }
     for candidate in data.candidates:
-        party_rows.setdefault(candidate.party, {"short_name": candidate.party,
-                                                "name_en": candidate.party_name, "name_hi": ""})
+        party_rows.setdefault(
+            candidate.party,
+            {"short_name": candidate.party, "name_en": candidate.party_name, "name_hi": ""},
+        )
     parties = sync_rows(
-        Party, Party.objects.filter(short_name__in=party_rows), _attr_key("short_name"),
-        party_rows.values(), report,
+        Party,
+        Party.objects.filter(short_name__in=party_rows),
+        _attr_key("short_name"),
+        party_rows.values(),
+        changes,
     )
     e = data.election
     (election,) = sync_rows(
-        Election, Election.objects.filter(slug=e["slug"]), _attr_key("slug"),
-        [{"slug": e["slug"], "state": state, "name_en": e["name_en"],
-          "name_hi": e.get("name_hi", ""), "mcc_from": e["mcc_from"], "mcc_until": e["mcc_until"],
-          "counting_date": e["counting_date"], "exit_poll_ban_from": e["exit_poll_ban_from"],
-          "exit_poll_ban_until": e["exit_poll_ban_until"]}], report,
+        Election,
+        Election.objects.filter(slug=e["slug"]),
+        _attr_key("slug"),
+        [
+            {
+                "slug": e["slug"],
+                "state": state,
+                "name_en": e["name_en"],
+                "name_hi": e.get("name_hi", ""),
+                "mcc_from": e["mcc_from"],
+                "mcc_until": e["mcc_until"],
+                "counting_date": e["counting_date"],
+                "exit_poll_ban_from": e["exit_poll_ban_from"],
+                "exit_poll_ban_until": e["exit_poll_ban_until"],
+            }
+        ],
+        changes,
     ).values()
     sync_rows(
-        ExpenditureCeiling, election.ceilings.all(), _attr_key("effective_from"),
-        ({"election": election, "effective_from": c["effective_from"],
-          "amount_inr": c["amount_inr"], "source": c.get("source", "")} for c in data.ceilings),
-        report,
+        ExpenditureCeiling,
+        election.ceilings.all(),
+        _attr_key("effective_from"),
+        (
+            {
+                "election": election,
+                "effective_from": c["effective_from"],
+                "amount_inr": c["amount_inr"],
+                "source": c.get("source", ""),
+            }
+            for c in data.ceilings
+        ),
+        changes,
     )
     phases = sync_rows(
-        Phase, election.phases.all(), _attr_key("number"),
-        ({"election": election, "number": p["number"], "poll_date": p["poll_date"],
-          "poll_opens": p["poll_opens"], "poll_closes": p["poll_closes"]} for p in data.phases),
-        report,
+        Phase,
+        election.phases.all(),
+        _attr_key("number"),
+        (
+            {
+                "election": election,
+                "number": p["number"],
+                "poll_date": p["poll_date"],
+                "poll_opens": p["poll_opens"],
+                "poll_closes": p["poll_closes"],
+            }
+            for p in data.phases
+        ),
+        changes,
     )
-    _sync_polls(election, {acs[(ac.number,)]: phases[(ac.phase,)] for ac in data.acs}, report)
+    _sync_polls(election, {acs[(ac.number,)]: phases[(ac.phase,)] for ac in data.acs}, changes)
     alliances = {}
     for a in data.alliances:
         (alliance,) = sync_rows(
-            Alliance, election.alliances.filter(short_name=a["short_name"]),
+            Alliance,
+            election.alliances.filter(short_name=a["short_name"]),
             _attr_key("short_name"),
-            [{"election": election, "short_name": a["short_name"], "name_en": a["name_en"],
-              "name_hi": a.get("name_hi", "")}], report,
+            [
+                {
+                    "election": election,
+                    "short_name": a["short_name"],
+                    "name_en": a["name_en"],
+                    "name_hi": a.get("name_hi", ""),
+                }
+            ],
+            changes,
         ).values()
         members = {parties[(p,)] for p in a["parties"]}
         if set(alliance.parties.all()) != members:
             alliance.parties.set(members)
-            report.updated["alliance members"] += 1
+            changes.updated["alliance members"] += 1
         alliances[a["short_name"]] = alliance
     sync_rows(
-        SeatAllocation, election.seats.all(), _attr_key("ac_id", "alliance_id"),
-        ({"election": election, "ac_id": acs[(ac,)].pk, "alliance_id": alliances[a].pk,
-          "party_id": parties[(p,)].pk} for ac, a, p in data.seats), report,
+        SeatAllocation,
+        election.seats.all(),
+        _attr_key("ac_id", "alliance_id"),
+        (
+            {
+                "election": election,
+                "ac_id": acs[(ac,)].pk,
+                "alliance_id": alliances[a].pk,
+                "party_id": parties[(p,)].pk,
+            }
+            for ac, a, p in data.seats
+        ),
+        changes,
     )
     sync_rows(
-        Candidacy, election.candidacies.all(), _attr_key("ac_id", "name", "party_id"),
-        ({"election": election, "ac_id": acs[(c.ac_number,)].pk, "name": c.name,
-          "party_id": parties[(c.party,)].pk, "gender": c.gender, "age": c.age}
-         for c in data.candidates), report,
+        Candidacy,
+        election.candidacies.all(),
+        _attr_key("ac_id", "name", "party_id"),
+        (
+            {
+                "election": election,
+                "ac_id": acs[(c.ac_number,)].pk,
+                "name": c.name,
+                "party_id": parties[(c.party,)].pk,
+                "gender": c.gender,
+                "age": c.age,
+            }
+            for c in data.candidates
+        ),
+        changes,
     )
     return election
 
 
 def _sync_polls(
-    election: Election, phase_of: Mapping[AssemblyConstituency, Phase], report: LoadReport
+    election: Election, phase_of: Mapping[AssemblyConstituency, Phase], changes: Changes
 ) -> None:
     """A constituency's close of poll is the phase's hour when first loaded or when it moves
     to another phase; otherwise it is kept, since people set early closes by hand."""
@@ -199,13 +318,16 @@ def _sync_polls(
         close = at_ist(phase.poll_date, phase.poll_closes)
         if poll is not None and poll.phase_id == phase.pk:
             close = poll.poll_close_at
-        rows.append({"election": election, "ac_id": ac.pk, "phase_id": phase.pk,
-                     "poll_close_at": close})
-    sync_rows(ACPoll, existing.values(), _attr_key("ac_id"), rows, report)
+        rows.append(
+            {"election": election, "ac_id": ac.pk, "phase_id": phase.pk, "poll_close_at": close}
+        )
+    sync_rows(ACPoll, existing.values(), _attr_key("ac_id"), rows, changes)
 
 
 @transaction.atomic
-def create_or_shift_exercise(*, source: Election, first_poll_on: date, actor: Any = None) -> Election:
+def create_or_shift_exercise(
+    *, source: Election, first_poll_on: date, actor: Any = None
+) -> Election:
     """A rehearsal copy of ``source`` whose first phase polls on ``first_poll_on``: every date
     moves by the same whole number of days, so the gaps between phases and the hours of each
     window stay as they were. Run again on a later day, it moves the same copy (and keeps
@@ -220,17 +342,26 @@ def create_or_shift_exercise(*, source: Election, first_poll_on: date, actor: An
     move = timedelta(days=shift_days - (exercise.shifted_by_days if exercise else 0))
     if exercise is None:
         exercise = Election.objects.create(
-            slug=f"{source.slug}-exercise"[:60], state=source.state,
+            slug=f"{source.slug}-exercise"[:60],
+            state=source.state,
             name_en=f"{source.name_en} (exercise)",
             name_hi=f"{source.name_hi} (अभ्यास)" if source.name_hi else "",
-            mcc_from=source.mcc_from, mcc_until=source.mcc_until,
-            counting_date=source.counting_date, exit_poll_ban_from=source.exit_poll_ban_from,
-            exit_poll_ban_until=source.exit_poll_ban_until, own_party=source.own_party,
+            mcc_from=source.mcc_from,
+            mcc_until=source.mcc_until,
+            counting_date=source.counting_date,
+            exit_poll_ban_from=source.exit_poll_ban_from,
+            exit_poll_ban_until=source.exit_poll_ban_until,
+            own_party=source.own_party,
             exercise_of=source,
         )
         _copy_contest(source, exercise)
-    for name in ("mcc_from", "mcc_until", "counting_date", "exit_poll_ban_from",
-                 "exit_poll_ban_until"):
+    for name in (
+        "mcc_from",
+        "mcc_until",
+        "counting_date",
+        "exit_poll_ban_from",
+        "exit_poll_ban_until",
+    ):
         setattr(exercise, name, getattr(exercise, name) + move)
     before = {"shifted_by_days": exercise.shifted_by_days}
     exercise.shifted_by_days = shift_days
@@ -242,26 +373,42 @@ def create_or_shift_exercise(*, source: Election, first_poll_on: date, actor: An
         phase.poll_date += move
         phase.save(update_fields=["poll_date"])
     exercise.polls.update(poll_close_at=models.F("poll_close_at") + move)
-    record(actor=actor, action="election.exercise_shifted", obj=exercise, before=before,
-           after={"shifted_by_days": shift_days, "first_poll_on": first_poll_on})
+    record(
+        actor=actor,
+        action="election.exercise_shifted",
+        obj=exercise,
+        before=before,
+        after={"shifted_by_days": shift_days, "first_poll_on": first_poll_on},
+    )
     return exercise
 
 
 def _copy_contest(source: Election, exercise: Election) -> None:
     ExpenditureCeiling.objects.bulk_create(
-        ExpenditureCeiling(election=exercise, effective_from=c.effective_from,
-                           amount_inr=c.amount_inr, source=c.source)
+        ExpenditureCeiling(
+            election=exercise,
+            effective_from=c.effective_from,
+            amount_inr=c.amount_inr,
+            source=c.source,
+        )
         for c in source.ceilings.all()
     )
     phases = {}
     for p in source.phases.all():
         phases[p.pk] = Phase.objects.create(
-            election=exercise, number=p.number, poll_date=p.poll_date, poll_opens=p.poll_opens,
+            election=exercise,
+            number=p.number,
+            poll_date=p.poll_date,
+            poll_opens=p.poll_opens,
             poll_closes=p.poll_closes,
         )
     ACPoll.objects.bulk_create(
-        ACPoll(election=exercise, ac_id=poll.ac_id, phase=phases[poll.phase_id],
-               poll_close_at=poll.poll_close_at)
+        ACPoll(
+            election=exercise,
+            ac_id=poll.ac_id,
+            phase=phases[poll.phase_id],
+            poll_close_at=poll.poll_close_at,
+        )
         for poll in source.polls.all()
     )
     alliances = {}
@@ -271,15 +418,25 @@ def _copy_contest(source: Election, exercise: Election) -> None:
         )
         alliances[a.pk].parties.set(a.parties.all())
     SeatAllocation.objects.bulk_create(
-        SeatAllocation(election=exercise, ac_id=s.ac_id, alliance=alliances[s.alliance_id],
-                       party_id=s.party_id)
+        SeatAllocation(
+            election=exercise, ac_id=s.ac_id, alliance=alliances[s.alliance_id], party_id=s.party_id
+        )
         for s in source.seats.all()
     )
     Candidacy.objects.bulk_create(
-        (Candidacy(election=exercise, ac_id=c.ac_id, name=c.name, name_hi=c.name_hi,
-                   party_id=c.party_id, gender=c.gender, age=c.age,
-                   declared_handles=c.declared_handles)
-         for c in source.candidacies.all()),
+        (
+            Candidacy(
+                election=exercise,
+                ac_id=c.ac_id,
+                name=c.name,
+                name_hi=c.name_hi,
+                party_id=c.party_id,
+                gender=c.gender,
+                age=c.age,
+                declared_handles=c.declared_handles,
+            )
+            for c in source.candidacies.all()
+        ),
         batch_size=500,
     )
 
@@ -291,5 +448,10 @@ def set_own_party(*, election: Election, party: Party, actor: Any = None) -> Non
     before = {"own_party": election.own_party.short_name if election.own_party else None}
     election.own_party = party
     election.save(update_fields=["own_party"])
-    record(actor=actor, action="election.own_party_set", obj=election, before=before,
-           after={"own_party": party.short_name})
+    record(
+        actor=actor,
+        action="election.own_party_set",
+        obj=election,
+        before=before,
+        after={"own_party": party.short_name},
+    )

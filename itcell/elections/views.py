@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from itcell.core import clock
+from itcell.core.http import HtmxHttpRequest
 from itcell.core.selectors import list_process_health
 from itcell.elections import selectors
 from itcell.elections.geometry import svg_path
@@ -28,19 +29,23 @@ def election(request: HttpRequest, slug: str) -> HttpResponse:
         for phase in calendar.phases
     ]
     next_silence = calendar.next_silence(now)
-    return render(request, "elections/election.html", {
-        "election": election,
-        "phases": phases,
-        "now": now,
-        "mcc_in_force": calendar.mcc_in_force(now),
-        "exit_poll_ban_in_force": calendar.exit_poll_ban_in_force(now),
-        "silent_now": len(calendar.silent_acs(now)),
-        "next_silence": next_silence,
-        "processes": list_process_health(),
-    })
+    return render(
+        request,
+        "elections/election.html",
+        {
+            "election": election,
+            "phases": phases,
+            "now": now,
+            "mcc_in_force": calendar.mcc_in_force(now),
+            "exit_poll_ban_in_force": calendar.exit_poll_ban_in_force(now),
+            "silent_now": len(calendar.silent_acs(now)),
+            "next_silence": next_silence,
+            "processes": list_process_health(),
+        },
+    )
 
 
-def constituencies(request: HttpRequest, slug: str) -> HttpResponse:
+def constituencies(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     election = selectors.access_election(slug=slug)
     query = request.GET.get("q", "")
     calendar = selectors.get_calendar(election=election)
@@ -61,11 +66,15 @@ def constituency(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     calendar = selectors.get_calendar(election=election)
     now = clock.now()
     path, width, height = svg_path(view.ac.boundary)
-    return render(request, "elections/constituency.html", {
-        "election": election,
-        "view": view,
-        "ac": view.ac,
-        "silence": calendar.silence_window(number),
-        "status": calendar.ac_status(number, now),
-        "outline": {"path": path, "width": width, "height": height},
-    })
+    return render(
+        request,
+        "elections/constituency.html",
+        {
+            "election": election,
+            "view": view,
+            "ac": view.ac,
+            "silence": calendar.silence_window(number),
+            "status": calendar.ac_status(number, now),
+            "outline": {"path": path, "width": width, "height": height},
+        },
+    )

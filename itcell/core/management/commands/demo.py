@@ -21,24 +21,34 @@ class Command(BaseCommand):
     help = "Load the demo election and accounts (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days-to-poll", type=int, default=4,
-                            help="days from today to the exercise's phase 1 poll")
+        parser.add_argument(
+            "--days-to-poll",
+            type=int,
+            default=4,
+            help="days from today to the exercise's phase 1 poll",
+        )
 
     def handle(self, *args: Any, days_to_poll: int, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             election = load_election(name="bihar-2020").election
-            assert election is not None
             set_own_party(election=election, party=Party.objects.get(short_name="VIP"))
             exercise = create_or_shift_exercise(
                 source=election, first_poll_on=clock.today_ist() + timedelta(days=days_to_poll)
             )
             set_own_party(election=exercise, party=Party.objects.get(short_name="VIP"))
             if not User.objects.filter(username="head").exists():
-                create_user(username="head", password=DEMO_PASSWORD, display_name="Cell Head",
-                            is_staff=True, is_superuser=True)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {election.name_en} and its exercise copy "
-            f"(phase 1 polls on {exercise.phases.get(number=1).poll_date:%d %b %Y}).\n"
-            f"Log in at http://127.0.0.1:8000/ as  head / {DEMO_PASSWORD}"
-        ))
+                create_user(
+                    username="head",
+                    password=DEMO_PASSWORD,
+                    display_name="Cell Head",
+                    is_staff=True,
+                    is_superuser=True,
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {election.name_en} and its exercise copy "
+                f"(phase 1 polls on {exercise.phases.get(number=1).poll_date:%d %b %Y}).\n"
+                f"Log in at http://127.0.0.1:8000/ as  head / {DEMO_PASSWORD}"
+            )
+        )

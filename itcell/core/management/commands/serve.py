@@ -21,8 +21,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, bind: str, web_workers: int, **options: Any) -> None:
         itcell = [sys.executable, "-m", "itcell"]
         commands = {
-            "web": [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", bind,
-                    "--workers", str(web_workers), "--threads", "4", "--access-logfile", "-"],
+            "web": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(web_workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
             "scheduler": [*itcell, "scheduler"],
         }
         if settings.TASKS_BACKEND != "immediate":

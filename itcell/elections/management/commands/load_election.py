@@ -24,10 +24,10 @@ class Command(BaseCommand):
             raise CommandError("refused, nothing written:\n" + "\n".join(shown)) from error
         except ItcellError as error:
             raise CommandError(str(error)) from error
-        assert report.election is not None
-        if not report.changed:
+        changes = report.changes
+        if not changes.changed:
             self.stdout.write(f"{report.election.slug}: already up to date, nothing changed")
             return
-        parts = [f"{n} {k}" for k, n in sorted(report.created.items())]
-        parts += [f"{n} {k} updated" for k, n in sorted(report.updated.items())]
+        parts = [f"{n} {k}" for k, n in sorted(changes.created.items())]
+        parts += [f"{n} {k} updated" for k, n in sorted(changes.updated.items())]
         self.stdout.write(self.style.SUCCESS(f"{report.election.slug}: " + ", ".join(parts)))
