@@ -25,6 +25,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct-horse-battery-9"
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):  # type: ignore[no-untyped-def]
+    # pytest-django reads the settings before this file, so ITCELL_MANIFEST_STATIC comes too late.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
 
 
 @pytest.fixture(autouse=True)

@@ -64,7 +64,11 @@ def get_calendar(*, election: Election) -> Calendar:
 def list_polls(*, election: Election, query: str = "") -> QuerySet[ACPoll]:
     """Constituencies of an election, searched by number or by name in English or Hindi
     (constituency, district or parliamentary constituency)."""
-    polls = ACPoll.objects.filter(election=election).select_related("ac", "ac__district", "phase")
+    polls = (
+        ACPoll.objects.filter(election=election)
+        .select_related("ac", "ac__district", "phase")
+        .defer("ac__boundary", "ac__district__boundary")
+    )
     query = query.strip()
     if query.isdigit():
         return polls.filter(ac__number=int(query))
@@ -94,6 +98,7 @@ class ConstituencyView:
 def access_constituency(*, election: Election, number: int) -> ConstituencyView:
     poll = (
         ACPoll.objects.select_related("ac", "ac__district", "ac__pc", "phase")
+        .defer("ac__district__boundary")
         .filter(election=election, ac__number=number)
         .first()
     )
