@@ -79,6 +79,8 @@ def page(browser, request, live_server):  # type: ignore[no-untyped-def]
     page.set_default_timeout(10_000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
+    # Devanagari comes from a web font: wait for it, or the picture shows empty boxes.
+    page.evaluate("document.fonts.ready.then(() => true)")
     name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()

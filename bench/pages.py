@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ITCELL_MANIFEST_STATIC", "0")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

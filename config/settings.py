@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "itcell.accounts",
     "itcell.audit",
     "itcell.elections",
+    "itcell.organisation",
+    "itcell.notifications",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "itcell.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -190,8 +193,31 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ITCELL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx logs every request's address at INFO; a Telegram address carries the bot token.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
+
+# The address people reach itcell at, for links in emails and Telegram messages.
+ITCELL_SITE_URL = os.environ.get("ITCELL_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("ITCELL_FROM_EMAIL", "itcell@localhost")
+_EMAIL_BACKEND = os.environ.get(
+    "ITCELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("ITCELL_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("ITCELL_EMAIL_PORT", 587)),
+            "username": os.environ.get("ITCELL_EMAIL_USER", ""),
+            "password": os.environ.get("ITCELL_EMAIL_PASSWORD", ""),
+            "use_tls": env_flag("ITCELL_EMAIL_TLS", default=True),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+ITCELL_APPROVAL_ESCALATION_MINUTES = int(os.environ.get("ITCELL_APPROVAL_ESCALATION_MINUTES", 15))
 
 # The scheduler ticks this often; each periodic job says its own interval.
 ITCELL_SCHEDULER_TICK_SECONDS = float(os.environ.get("ITCELL_SCHEDULER_TICK_SECONDS", 5))

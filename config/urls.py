@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("itcell.accounts.urls")),
+    path("notifications/", include("itcell.notifications.urls")),
     path("", include("itcell.core.urls")),
+    path("", include("itcell.organisation.urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -10,8 +10,11 @@ Code calls ``clock.now()`` (an aware datetime in UTC), never ``timezone.now()`` 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+IST = ZoneInfo("Asia/Kolkata")  # every screen, file and window is read in India's time
 
 _frozen_at: datetime | None = None
 

@@ -99,12 +99,17 @@ class Calendar:
         return self._acs_by_phase.get(phase, ())
 
     def phase_silence(self, phase: int) -> Window:
-        """From the first constituency of the phase to fall silent to the last poll close."""
+        """From the first constituency of the phase to fall silent to the last poll close;
+        a phase with no constituencies yet falls back to its own poll-close hour."""
         closes = [self.poll_close[ac] for ac in self.acs_in_phase(phase)]
+        if not closes:
+            closes = [p.poll_closes_at for p in self.phases if p.number == phase]
         return Window(min(closes) - SILENCE_PERIOD, max(closes))
 
     def phase_status(self, phase: int, at: datetime) -> PhaseStatus:
         statuses = {self.ac_status(ac, at) for ac in self.acs_in_phase(phase)}
+        if not statuses:
+            statuses = {ac_status(self.phase_silence(phase).end, at)}
         if statuses == {ACStatus.POLLED}:
             return PhaseStatus.POLLED
         if statuses == {ACStatus.CAMPAIGNING}:

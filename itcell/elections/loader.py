@@ -101,15 +101,18 @@ class _Reader:
             self.problem(filename, "file not found")
             return []
         except UnicodeDecodeError as exc:
-            self.problem(filename, f"not UTF-8 text (byte {exc.start})")
+            line = exc.object[: exc.start].count(b"\n") + 1
+            self.problem(filename, f"not UTF-8 text (byte {exc.start})", row=line)
             return []
         reader = csv.DictReader(text.splitlines())
         missing = [c for c in required if c not in (reader.fieldnames or [])]
+        for column in missing:
+            self.problem(filename, "missing column", row=1, fld=column)
         if missing:
-            self.problem(filename, f"missing column(s): {', '.join(missing)}", row=1)
             return []
         rows = []
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
+            line = reader.line_num  # counts blank lines, which DictReader skips
             if None in row or any(v is None for v in row.values()):
                 self.problem(filename, "wrong number of fields", row=line)
                 continue
@@ -161,7 +164,7 @@ class _Reader:
             self.problem(filename, f"not valid GeoJSON: {exc}")
             return {}
         features = doc.get("features") if isinstance(doc, dict) else None
-        if doc.get("type") != "FeatureCollection" or not isinstance(features, list):
+        if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
             self.problem(filename, "not a GeoJSON FeatureCollection")
             return {}
         shapes: dict[str, tuple[int, dict[str, Any]]] = {}

@@ -1,5 +1,6 @@
 """Reads of reference data for screens and other apps."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,7 +70,7 @@ def list_polls(*, election: Election, query: str = "") -> QuerySet[ACPoll]:
         .select_related("ac", "ac__district", "phase")
         .defer("ac__boundary", "ac__district__boundary")
     )
-    query = query.strip()
+    query = unicodedata.normalize("NFC", query).strip()  # as the loader stores names
     if query.isdigit():
         return polls.filter(ac__number=int(query))
     for word in query.split():

@@ -5,11 +5,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
 
 from itcell.audit.services import record
+from itcell.core.clock import IST
 from itcell.elections.loader import Dataset, dataset_folder, read_dataset
 from itcell.elections.models import (
     ACPoll,
@@ -25,8 +25,6 @@ from itcell.elections.models import (
     SeatAllocation,
     State,
 )
-
-IST = ZoneInfo("Asia/Kolkata")
 
 
 @dataclass
@@ -267,9 +265,11 @@ def _write(data: Dataset, changes: Changes) -> Election:
             changes,
         ).values()
         members = {parties[(p,)] for p in a["parties"]}
-        if set(alliance.parties.all()) != members:
+        current = set(alliance.parties.all())
+        if current != members:
             alliance.parties.set(members)
-            changes.updated["alliance members"] += 1
+            if current:  # a new alliance's parties are part of creating it
+                changes.updated["alliance members"] += 1
         alliances[a["short_name"]] = alliance
     sync_rows(
         SeatAllocation,

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.vary import vary_on_headers
 
 from itcell.core import clock
 from itcell.core.http import HtmxHttpRequest
@@ -40,11 +41,13 @@ def election(request: HttpRequest, slug: str) -> HttpResponse:
             "exit_poll_ban_in_force": calendar.exit_poll_ban_in_force(now),
             "silent_now": len(calendar.silent_acs(now)),
             "next_silence": next_silence,
+            "next_silence_open": next_silence is not None and next_silence[1].contains(now),
             "processes": list_process_health(),
         },
     )
 
 
+@vary_on_headers("HX-Request")
 def constituencies(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     election = selectors.access_election(slug=slug)
     query = request.GET.get("q", "")
@@ -54,9 +57,8 @@ def constituencies(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {"poll": poll, "status": calendar.ac_status(poll.ac.number, now)}
         for poll in selectors.list_polls(election=election, query=query)
     ]
-    template = (
-        "elections/_constituency_rows.html" if request.htmx else "elections/constituencies.html"
-    )
+    rows_only = request.htmx and not request.htmx.history_restore_request
+    template = "elections/_constituency_rows.html" if rows_only else "elections/constituencies.html"
     return render(request, template, {"election": election, "rows": rows, "query": query})
 
 

@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -37,7 +38,7 @@ def test_each_event_carries_the_hash_of_the_one_before(three_events: list[AuditE
     # The user's creation is the first event of the chain.
     assert first.prev_hash == GENESIS
     events = list(AuditEvent.objects.order_by("id"))
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert find_first_break() is None
 

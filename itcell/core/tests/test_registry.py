@@ -31,7 +31,7 @@ def test_build_backend_imports_and_configures_the_class() -> None:
 
 
 def test_build_backend_with_a_bad_path_says_which() -> None:
-    with pytest.raises(ItcellError, match="no.such.Backend"):
+    with pytest.raises(ItcellError, match=r"no\.such\.Backend"):
         build_backend({"BACKEND": "no.such.Backend"})
 
 

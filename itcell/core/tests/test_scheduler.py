@@ -80,3 +80,18 @@ def test_database_worker_runs_the_heartbeat() -> None:
         assert not Heartbeat.objects.filter(process="worker").exists()
         call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, verbosity=0)
     assert Heartbeat.objects.get(process="worker").seen_at == T0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_finished_jobs_are_pruned_and_recent_ones_kept() -> None:
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from itcell.core.tasks import prune_task_results, worker_heartbeat
+
+    old, recent = worker_heartbeat.enqueue(), worker_heartbeat.enqueue()
+    call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, verbosity=0)
+    DBTaskResult.objects.filter(id=old.id).update(finished_at=timezone.now() - timedelta(days=8))
+    prune_task_results.call()
+    assert [str(i) for i in DBTaskResult.objects.values_list("id", flat=True)] == [recent.id]

@@ -135,7 +135,7 @@ def test_htmx_search_returns_only_the_rows(client, bihar, signed_in):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "elections/_constituency_rows.html"
+    assert response.templates[0].name == "elections/_constituency_rows.html"
     assert "<html" not in html
     assert "<table" not in html
     assert 'id="rows"' not in html
@@ -148,20 +148,22 @@ def test_full_page_request_returns_the_whole_page(client, bihar, signed_in):
     response = client.get(f"/e/{SLUG}/acs/", {"q": "bahadur"})
 
     html = response.content.decode()
-    assert [t.name for t in response.templates][0] == "elections/constituencies.html"
+    assert response.templates[0].name == "elections/constituencies.html"
     assert '<tbody id="rows">' in html
     assert 'value="bahadur"' in html
 
 
 @pytest.mark.django_db
 def test_constituency_list_query_count(client, bihar, signed_in, django_assert_num_queries):
-    # session, user, election, calendar polls, phases, the listed polls (one join)
-    with django_assert_num_queries(6):
+    # session, user, election, calendar polls, phases, the listed polls (one join),
+    # the header's unread-notifications count
+    with django_assert_num_queries(7):
         client.get(f"/e/{SLUG}/acs/")
 
 
 @pytest.mark.django_db
 def test_constituency_list_htmx_query_count(client, bihar, signed_in, django_assert_num_queries):
+    # the rows alone: no header, so no unread count
     with django_assert_num_queries(6):
         client.get(f"/e/{SLUG}/acs/", {"q": "bahadur"}, HTTP_HX_REQUEST="true")
 
@@ -169,8 +171,8 @@ def test_constituency_list_htmx_query_count(client, bihar, signed_in, django_ass
 @pytest.mark.django_db
 def test_constituency_page_query_count(client, bihar, signed_in, django_assert_num_queries):
     # session, user, election, poll (with ac, district, pc, phase), seats, candidates,
-    # calendar polls, phases
-    with django_assert_num_queries(8):
+    # calendar polls, phases, the header's unread-notifications count
+    with django_assert_num_queries(9):
         client.get(f"/e/{SLUG}/acs/52/")
 
 

@@ -13,6 +13,7 @@ from itcell.accounts.services import create_user
 from itcell.core import clock
 from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
+from itcell.organisation import demo as organisation_demo
 
 DEMO_PASSWORD = "itcell-demo-2020"  # noqa: S105  (the demo's, printed on purpose)
 
@@ -45,10 +46,15 @@ class Command(BaseCommand):
                     is_staff=True,
                     is_superuser=True,
                 )
+            organisation_demo.build(
+                election=exercise, password=DEMO_PASSWORD, first_day=clock.today_ist()
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {election.name_en} and its exercise copy "
                 f"(phase 1 polls on {exercise.phases.get(number=1).poll_date:%d %b %Y}).\n"
-                f"Log in at http://127.0.0.1:8000/ as  head / {DEMO_PASSWORD}"
+                f"Log in at http://127.0.0.1:8000/ as  head / {DEMO_PASSWORD}\n"
+                f"Other demo users (same password): spokesperson, analyst, trainer, legal,\n"
+                f"  lead.kishanganj, lead.bahadurganj, writer.bahadurganj"
             )
         )
