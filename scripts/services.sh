@@ -40,7 +40,8 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL2
-  echo "postgres://itcell:itcell@127.0.0.1:5432/itcell" > "$PG_URL_FILE"
+  # One database name per checkout, so two checkouts testing at once do not collide.
+  echo "postgres://itcell:itcell@127.0.0.1:5432/itcell_$(pwd | sha1sum | cut -c1-8)" > "$PG_URL_FILE"
 }
 
 redis_up() {
