@@ -12,7 +12,9 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from itcell.accounts.models import User
 from itcell.audit.services import record
@@ -20,6 +22,7 @@ from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import Problem
 from itcell.elections.models import AssemblyConstituency, Election
+from itcell.notifications.services import notify
 from itcell.organisation import coverage
 from itcell.organisation.errors import InvitationError, RosterError
 from itcell.organisation.models import Desk, Handover, Invitation, Membership, Shift, ShiftTemplate
@@ -498,7 +501,36 @@ def write_handover(
             "notes": notes,
         },
     )
+    _tell_next_shift(handover)
     return handover
+
+
+def _tell_next_shift(handover: Handover) -> None:
+    """The people on the desk's next shift (the earliest one starting within 12 hours) get
+    the handover in their inbox, pushed to them since they are about to be on duty."""
+    now = clock.now()
+    upcoming = Shift.objects.filter(
+        desk=handover.desk,
+        starts_at__gte=now - timedelta(minutes=30),
+        starts_at__lt=now + timedelta(hours=12),
+    ).exclude(user=handover.written_by)
+    first = upcoming.order_by("starts_at").values_list("starts_at", flat=True).first()
+    if first is None:
+        return
+    people = [s.user for s in upcoming.filter(starts_at=first).select_related("user")]
+    notify(
+        recipients=people,
+        kind="handover",
+        title=format_lazy(
+            _lazy("Handover from {author} at {desk}"),
+            author=str(handover.written_by),
+            desk=handover.desk.name_en,
+        ),
+        body=handover.pending_items or handover.notes,
+        url=f"/org/{handover.desk.election.slug}/desks/{handover.desk_id}/",
+        dedupe_key=f"handover:{handover.pk}",
+        push_to={p.pk for p in people},
+    )
 
 
 @transaction.atomic
