@@ -138,6 +138,7 @@ LANGUAGE_COOKIE_NAME = "itcell_language"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request until collectstatic fills it
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
