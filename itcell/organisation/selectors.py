@@ -66,6 +66,7 @@ def list_duties(
     """Shifts that touch ``within``; a shift checked out early ends when it was checked out."""
     shifts = Shift.objects.filter(
         desk__election=election,
+        desk__is_active=True,
         starts_at__lt=within.end,
         ends_at__gt=within.start,
     )

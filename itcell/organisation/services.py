@@ -230,7 +230,10 @@ def find_invitation(*, token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(*, token: str, username: str, password: str) -> User:
     invitation = find_invitation(token=token)
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    # Re-read under the lock: two people sending the same link at once must not both join.
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk)
+    if locked.values_list("accepted_at", flat=True).first() is not None:
+        raise InvitationError(_("This invitation has already been used. Log in instead."))
     problems = []
     if User.objects.filter(username__iexact=username).exists():
         problems.append(Problem(_("This username is taken."), field="username"))
@@ -259,6 +262,19 @@ def accept_invitation(*, token: str, username: str, password: str) -> User:
 
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{6,18}[0-9]$")
+
+
+def canonical_phone(phone: str) -> str:
+    """One spelling per number, so a person is found however the sheet writes it: an Indian
+    mobile as +91 and ten digits ("98000 00001", "919800000001" and "+91 98000-00001" agree)."""
+    digits = re.sub(r"[^0-9]", "", phone)
+    if len(digits) == 10:
+        return "+91" + digits
+    if len(digits) == 12 and digits.startswith("91"):
+        return "+" + digits
+    return ("+" if phone.strip().startswith("+") else "") + digits
+
+
 IMPORT_COLUMNS = ["name", "phone", "desk", "role"]
 
 
@@ -305,7 +321,7 @@ def import_members(
         if role is None:
             problems.append(Problem(_("%r is not a role") % row["role"], source, line, "role"))
         if name and PHONE.match(phone) and desk and role:
-            rows.append((name, re.sub(r"[ -]", "", phone), desk, role))
+            rows.append((name, canonical_phone(phone), desk, role))
     if not rows and not problems:
         problems.append(Problem(_("no rows"), source))
     if problems:
@@ -335,6 +351,13 @@ def _check_shift(*, desk: Desk, user: User, starts_at: datetime, ends_at: dateti
     problems = []
     if ends_at <= starts_at:
         problems.append(Problem(_("A shift must end after it starts."), field="ends_at"))
+    if not desk.is_active:
+        problems.append(
+            Problem(
+                _("%(desk)s is closed: roster people at an active desk.") % {"desk": desk},
+                field="desk",
+            )
+        )
     if ends_at - starts_at > timedelta(hours=16):
         problems.append(Problem(_("A shift cannot be longer than 16 hours."), field="ends_at"))
     if not Membership.objects.filter(user=user, is_active=True, desk=desk).exists():
