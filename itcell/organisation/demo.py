@@ -1,5 +1,6 @@
 """The demo's organisation: desks, one person per role, and a week of roster with gaps left
-on purpose (one night at HQ with no approver, one night at Bahadurganj with nobody)."""
+on purpose: one night at HQ with no approver, one night at Bahadurganj with nobody, and the
+Kishanganj district desk staffed by day only (its nights fall back to HQ)."""
 
 from datetime import date, time, timedelta
 
