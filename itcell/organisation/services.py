@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,6 +30,7 @@ from itcell.organisation.models import Desk, Handover, Invitation, Membership, S
 from itcell.organisation.roles import Role
 
 INVITATION_LIFETIME = timedelta(days=3)
+CHECK_IN_EARLY = timedelta(minutes=30)  # how early before a shift its member may check in
 
 
 @dataclass(frozen=True)
@@ -218,12 +220,12 @@ def find_invitation(*, token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationError(
-            _("This invitation link is not valid. Ask your desk lead for a new one.")
+            _("This invitation link is not valid. Ask the cell head for a new one.")
         )
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used. Log in instead."))
     if invitation.expires_at <= clock.now():
-        raise InvitationError(_("This invitation has expired. Ask your desk lead for a new one."))
+        raise InvitationError(_("This invitation has expired. Ask the cell head for a new one."))
     return invitation
 
 
@@ -381,8 +383,8 @@ def _check_shift(*, desk: Desk, user: User, starts_at: datetime, ends_at: dateti
                     % {
                         "person": user,
                         "desk": clash.desk,
-                        "start": clash.starts_at.astimezone(IST).strftime("%d %b %H:%M"),
-                        "end": clash.ends_at.astimezone(IST).strftime("%d %b %H:%M"),
+                        "start": date_format(clash.starts_at.astimezone(IST), "j M H:i"),
+                        "end": date_format(clash.ends_at.astimezone(IST), "j M H:i"),
                     },
                     field="starts_at",
                 )
@@ -474,7 +476,7 @@ def check_in(*, shift: Shift, user: User) -> Shift:
     if shift.user_id != user.pk:
         raise RosterError([Problem(_("You can check in to your own shifts only."))])
     now = clock.now()
-    if not shift.starts_at - timedelta(minutes=30) <= now < shift.ends_at:
+    if not shift.starts_at - CHECK_IN_EARLY <= now < shift.ends_at:
         raise RosterError([Problem(_("Check in from 30 minutes before your shift until it ends."))])
     if shift.checked_in_at is None:
         shift.checked_in_at = now

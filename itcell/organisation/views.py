@@ -45,8 +45,6 @@ from itcell.organisation.roles import Action, Role
 
 #: How far ahead the coverage screen looks by default, and at most.
 COVERAGE_DAYS, MAX_COVERAGE_DAYS = 3, 14
-#: When the check-in button appears; ``services.check_in`` decides (30 minutes early).
-CHECK_IN_OPENS = timedelta(minutes=30)
 #: My shifts: from a day back (to check out of last night's) to two weeks ahead.
 MY_SHIFTS_BEHIND, MY_SHIFTS_AHEAD = timedelta(days=1), timedelta(days=14)
 
@@ -370,7 +368,7 @@ class ShiftRow:
         return (
             self.may_check_in
             and s.checked_in_at is None
-            and s.starts_at - CHECK_IN_OPENS <= self.now < s.ends_at
+            and s.starts_at - services.CHECK_IN_EARLY <= self.now < s.ends_at
         )
 
     @property
