@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.utils.formats import date_format
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +20,13 @@ from itcell.organisation.selectors import get_coverage, list_duties
 LOOK_AHEAD = timedelta(days=3)
 
 
-def _when(interval: coverage.Interval) -> str:
-    start, end = interval.start.astimezone(IST), interval.end.astimezone(IST)
-    return f"{start:%d %b %H:%M}–{end:%d %b %H:%M} IST"
+def _when(interval: coverage.Interval) -> Promise:
+    """Rendered when the notification is, in the reader's language (month names included)."""
+    return format_lazy(
+        "{start}–{end} IST",
+        start=lazy(date_format, str)(interval.start.astimezone(IST), "j M H:i"),
+        end=lazy(date_format, str)(interval.end.astimezone(IST), "j M H:i"),
+    )
 
 
 def raise_gap_alerts(*, election: Election) -> int:

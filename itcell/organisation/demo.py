@@ -14,13 +14,13 @@ from itcell.organisation.services import assign_shift, create_desks, grant_role,
 # (username, display name, phone, desk: "hq" / district ECI name / AC number, role)
 PEOPLE: list[tuple[str, str, str, str | int, Role]] = [
     ("head", "Cell Head", "+919800000001", "hq", Role.HEAD),
-    ("spokesperson", "Mukesh (spokesperson)", "+919800000002", "hq", Role.SPOKESPERSON),
-    ("analyst", "Anjali (analyst)", "+919800000003", "hq", Role.ANALYST),
-    ("trainer", "Ravi (trainer)", "+919800000004", "hq", Role.TRAINER),
-    ("legal", "Legal observer", "+919800000005", "hq", Role.OBSERVER),
-    ("lead.kishanganj", "Kishanganj desk lead", "+919800000006", "KISHANGANJ", Role.DESK_LEAD),
-    ("lead.bahadurganj", "Bahadurganj desk lead", "+919800000007", 52, Role.DESK_LEAD),
-    ("writer.bahadurganj", "Bahadurganj writer", "+919800000008", 52, Role.WRITER),
+    ("spokesperson", "Mukesh Sahani", "+919800000002", "hq", Role.SPOKESPERSON),
+    ("analyst", "Anjali Kumari", "+919800000003", "hq", Role.ANALYST),
+    ("trainer", "Ravi Ranjan", "+919800000004", "hq", Role.TRAINER),
+    ("legal", "Advocate Neha Sinha", "+919800000005", "hq", Role.OBSERVER),
+    ("lead.kishanganj", "Imran Alam", "+919800000006", "KISHANGANJ", Role.DESK_LEAD),
+    ("lead.bahadurganj", "Sanjay Paswan", "+919800000007", 52, Role.DESK_LEAD),
+    ("writer.bahadurganj", "Pooja Kumari", "+919800000008", 52, Role.WRITER),
 ]
 
 

@@ -44,9 +44,11 @@ class Desk(BilingualName):
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    # Lists read HQ first, then districts A–Z, then constituencies by number.
+    position = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
-        ordering = ["kind", "name_en"]
+        ordering = ["position", "name_en"]
         constraints = [
             models.UniqueConstraint(
                 fields=["election"], condition=Q(kind="hq"), name="one_hq_per_election"

@@ -30,6 +30,7 @@ from itcell.organisation.models import Desk, Handover, Invitation, Membership, S
 from itcell.organisation.roles import Role
 
 INVITATION_LIFETIME = timedelta(days=3)
+AC_POSITIONS = 10_000  # constituency desks list after HQ (0) and the districts (1, 2, …)
 CHECK_IN_EARLY = timedelta(minutes=30)  # how early before a shift its member may check in
 
 
@@ -58,12 +59,14 @@ def create_desks(*, election: Election, actor: User | None = None) -> DeskCounts
         hq.acs.set(acs)
         created += 1
     districts = {ac.district_id: ac.district for ac in acs}
-    for district_id, district in sorted(districts.items(), key=lambda kv: kv[1].name_en):
+    ordered = sorted(districts.items(), key=lambda kv: kv[1].name_en)
+    for position, (district_id, district) in enumerate(ordered, start=1):
         if district_id in have_districts:
             continue
         desk = Desk.objects.create(
             election=election,
             kind=Desk.Kind.DISTRICT,
+            position=position,
             district=district,
             name_en=district.name_en,
             name_hi=district.name_hi,
@@ -76,6 +79,7 @@ def create_desks(*, election: Election, actor: User | None = None) -> DeskCounts
         desk = Desk.objects.create(
             election=election,
             kind=Desk.Kind.AC,
+            position=AC_POSITIONS + ac.number,
             district=ac.district,
             name_en=f"{ac.number} {ac.name_en}",
             name_hi=f"{ac.number} {ac.name_hi}" if ac.name_hi else "",

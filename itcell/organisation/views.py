@@ -96,12 +96,12 @@ def _int(value: str | None) -> int | None:
 
 
 def _week(request: HttpRequest) -> date:
-    """The Monday of ``?week=YYYY-MM-DD`` (any day of the week will do), else of today."""
+    """The Monday of ``?week=YYYY-MM-DD`` (any day of the week will do); without one, the
+    seven days from today, since the duty officer plans ahead, not back."""
     try:
-        day = date.fromisoformat(request.GET.get("week", ""))
+        return selectors.week_start(date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
-        day = clock.today_ist()
-    return selectors.week_start(day)
+        return clock.today_ist()
 
 
 def _week_links(first_day: date) -> dict[str, Any]:

@@ -103,10 +103,10 @@ def test_desk_board_shows_staffed_and_unstaffed_desks_and_who_is_on_duty(page, c
         expect(page.get_by_test_id("staffed-now")).to_have_text(
             f"3 of {total} desks staffed at 27 Oct 2020, 10:00 IST"
         )
-        expect(board_row(page, hq.pk)).to_contain_text("Mukesh (spokesperson)")
-        expect(board_row(page, hq.pk)).to_contain_text("Anjali (analyst)")
-        expect(board_row(page, kishanganj.pk)).to_contain_text("Kishanganj desk lead")
-        expect(board_row(page, desk(52).pk)).to_contain_text("Bahadurganj desk lead")
+        expect(board_row(page, hq.pk)).to_contain_text("Mukesh Sahani")
+        expect(board_row(page, hq.pk)).to_contain_text("Anjali Kumari")
+        expect(board_row(page, kishanganj.pk)).to_contain_text("Imran Alam")
+        expect(board_row(page, desk(52).pk)).to_contain_text("Sanjay Paswan")
         expect(board_row(page, desk(53).pk)).to_contain_text("Nobody on duty")
         expect(page.locator("#rows tr[data-staffed]")).to_have_count(3)
 
@@ -144,7 +144,7 @@ def test_week_roster_highlights_the_deliberate_gap(page, cell):
         page.goto(BOARD)
         page.get_by_role("link", name="52 Bahadurganj").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("52 Bahadurganj")
-        expect(page.get_by_test_id("on-duty")).to_contain_text("Bahadurganj desk lead")
+        expect(page.get_by_test_id("on-duty")).to_contain_text("Sanjay Paswan")
         page.get_by_role("link", name="Week roster").click()
 
         expect(page).to_have_url(re.compile(r"/roster/$"))
@@ -155,7 +155,7 @@ def test_week_roster_highlights_the_deliberate_gap(page, cell):
         expect(tuesday.locator(".slot.gap")).to_have_text(["20:00–24:00 Nobody on duty"])
         expect(wednesday.locator(".slot.gap")).to_have_text(["00:00–08:00 Nobody on duty"])
         expect(tuesday.locator(".slot:not(.gap)")).to_have_text(
-            ["… 00:00–08:00 Bahadurganj writer", "08:00–20:00 Bahadurganj desk lead"]
+            ["… 00:00–08:00 Pooja Kumari", "08:00–20:00 Sanjay Paswan"]
         )
         expect(page.locator('tr[data-day="2020-10-29"] .slot.gap')).to_have_count(0)
         expect(page.get_by_test_id("gap-count")).to_have_text(
@@ -175,16 +175,16 @@ def test_adding_a_shift_through_the_form_fills_the_gap(page, cell):
         page.goto(roster_url(52))
         before = Shift.objects.count()
 
-        page.get_by_label("Person").select_option(label="Bahadurganj writer (writer.bahadurganj)")
+        page.get_by_label("Person").select_option(label="Pooja Kumari (writer.bahadurganj)")
         page.get_by_label("Starts (IST)").fill("2020-10-27T20:00")
         page.get_by_label("Ends (IST)").fill("2020-10-28T08:00")
         page.get_by_role("button", name="Add shift").click()
 
-        expect(page.locator(".messages")).to_have_text("Shift added for Bahadurganj writer.")
+        expect(page.locator(".messages")).to_have_text("Shift added for Pooja Kumari.")
         expect(page.locator('tr[data-day="2020-10-27"] .slot.gap')).to_have_count(0)
         expect(page.locator('tr[data-day="2020-10-28"] .slot.gap')).to_have_count(0)
         expect(page.locator('tr[data-day="2020-10-27"]')).to_contain_text(
-            "20:00–24:00 … Bahadurganj writer"
+            "20:00–24:00 … Pooja Kumari"
         )
         expect(page.get_by_test_id("gap-count")).to_have_text(
             "1 gap this week: nobody is rostered."
@@ -202,7 +202,7 @@ def test_overlapping_shift_shows_a_clear_error_and_keeps_the_form(page, cell):
         page.goto(roster_url(52))
         before = Shift.objects.count()
 
-        page.get_by_label("Person").select_option(label="Bahadurganj writer (writer.bahadurganj)")
+        page.get_by_label("Person").select_option(label="Pooja Kumari (writer.bahadurganj)")
         page.get_by_label("Starts (IST)").fill("2020-10-27T06:00")
         page.get_by_label("Ends (IST)").fill("2020-10-27T12:00")
         page.get_by_role("button", name="Add shift").click()
@@ -211,14 +211,13 @@ def test_overlapping_shift_shows_a_clear_error_and_keeps_the_form(page, cell):
         expect(alert).to_be_visible()
         expect(alert).to_contain_text("The shift was not added")
         expect(alert).to_contain_text(
-            "Bahadurganj writer is already on duty at 52 Bahadurganj "
-            "from 26 Oct 20:00 to 27 Oct 08:00."
+            "Pooja Kumari is already on duty at 52 Bahadurganj from 26 Oct 20:00 to 27 Oct 08:00."
         )
         expect(page.get_by_label("Starts (IST)")).to_have_value("2020-10-27T06:00")
         expect(page.get_by_label("Ends (IST)")).to_have_value("2020-10-27T12:00")
         expect(page.get_by_label("Starts (IST)")).to_have_attribute("aria-invalid", "true")
         expect(page.get_by_label("Person").locator("option:checked")).to_have_text(
-            "Bahadurganj writer (writer.bahadurganj)"
+            "Pooja Kumari (writer.bahadurganj)"
         )
         snap(page, "week_roster_overlap_error")
     assert Shift.objects.count() == before
@@ -322,7 +321,7 @@ def test_handover_written_by_one_shift_is_acknowledged_by_the_next(page, cell):
         sign_in(page, "writer.bahadurganj")
         page.goto(f"/org/{SLUG}/desks/{b52.pk}/")
         item = page.locator(".handovers > li").first
-        expect(item).to_contain_text("Bahadurganj desk lead")
+        expect(item).to_contain_text("Sanjay Paswan")
         expect(item).to_contain_text("28 Oct 2020, 19:50 IST")
         expect(item).to_contain_text("Two unverified claims from Kochadhaman")
 
@@ -330,7 +329,7 @@ def test_handover_written_by_one_shift_is_acknowledged_by_the_next(page, cell):
 
         expect(page.locator(".messages")).to_contain_text("Handover acknowledged.")
         expect(page.locator(".handovers > li").first.get_by_test_id("acknowledged")).to_have_text(
-            "Acknowledged by Bahadurganj writer, 28 Oct 2020, 20:05 IST"
+            "Acknowledged by Pooja Kumari, 28 Oct 2020, 20:05 IST"
         )
         snap(page, "handover_acknowledged")
     handover = Handover.objects.get()
@@ -357,12 +356,12 @@ def test_on_duty_lookup_for_ac_52_by_day_and_in_the_night_gap(page, cell):
         expect(page.get_by_test_id("responsible-desk")).to_contain_text(
             "The constituency's own desk."
         )
-        expect(page.get_by_test_id("on-duty")).to_contain_text("Bahadurganj desk lead")
+        expect(page.get_by_test_id("on-duty")).to_contain_text("Sanjay Paswan")
         expect(page.get_by_test_id("approvers").locator("li")).to_have_text(
             [
-                "Bahadurganj desk lead · +919800000007",
-                "Kishanganj desk lead · +919800000006",
-                "Mukesh (spokesperson) · +919800000002",
+                "Sanjay Paswan · +919800000007",
+                "Imran Alam · +919800000006",
+                "Mukesh Sahani · +919800000002",
                 "Cell Head · +919800000001",
             ]
         )
@@ -374,7 +373,7 @@ def test_on_duty_lookup_for_ac_52_by_day_and_in_the_night_gap(page, cell):
         expect(page.get_by_test_id("responsible-desk")).to_contain_text("HQ answers")
         expect(page.get_by_test_id("on-duty")).to_contain_text("Cell Head")
         expect(page.get_by_test_id("approvers").locator("li")).to_have_text(
-            ["Cell Head · +919800000001", "Mukesh (spokesperson) · +919800000002"]
+            ["Cell Head · +919800000001", "Mukesh Sahani · +919800000002"]
         )
         snap(page, "on_duty_ac52_night_gap")
 

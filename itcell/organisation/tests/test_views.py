@@ -417,7 +417,12 @@ def test_missing_desk_and_out_of_scope_desk_give_the_same_404(client, world):
     hidden = client.get(url("desk", world.a1.pk))
 
     assert missing.status_code == hidden.status_code == 404
-    assert missing.content == hidden.content
+
+    def page(response, path):  # the same page but for its own address and CSRF token
+        text = response.content.decode().replace(path, "PATH")
+        return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1TOKEN", text)
+
+    assert page(missing, url("desk", 999_999)) == page(hidden, url("desk", world.a1.pk))
 
 
 @pytest.mark.parametrize("name", ["check_in", "check_out"])
