@@ -1,4 +1,8 @@
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from itcell.accounts.models import User
 from itcell.audit.services import record
@@ -49,3 +53,16 @@ def create_user(
         after={"username": username, "display_name": display_name, "is_staff": is_staff},
     )
     return user
+
+
+def first_sign_in_path(*, user: User) -> str:
+    """A link with which a person who has no password yet (e.g. imported from a sheet) sets
+    one. It works once: setting the password changes what the token was made from; and it
+    expires after PASSWORD_RESET_TIMEOUT (three days)."""
+    return reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )

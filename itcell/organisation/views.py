@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.accounts.models import User
+from itcell.accounts.services import first_sign_in_path
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.http import HtmxHttpRequest
@@ -529,12 +530,19 @@ def import_members(request: SignedInRequest, slug: str) -> HttpResponse:
             # An uploaded file cannot be put back in its field: its text goes in the box.
             form = ImportForm({"csv_text": form.cleaned_data["csv_text"]})
         else:
-            messages.success(
+            # New people have no password: each gets a first sign-in link, shown this once.
+            newcomers = [
+                (i.user, request.build_absolute_uri(first_sign_in_path(user=i.user)))
+                for i in imported
+                if i.created_user
+            ]
+            response = render(
                 request,
-                _("Imported %(rows)d rows; %(new)d new people.")
-                % {"rows": len(imported), "new": sum(i.created_user for i in imported)},
+                "organisation/import_done.html",
+                {"election": asker.election, "imported": imported, "newcomers": newcomers},
             )
-            return redirect("organisation:import_members", asker.election.slug)
+            add_never_cache_headers(response)
+            return response
     return render(
         request,
         "organisation/import.html",

@@ -389,7 +389,7 @@ BAD_CSV = (
 
 
 def test_import_shows_every_bad_row_imports_nothing_then_imports_the_corrected_file(
-    page, cell, tmp_path
+    page, browser, live_server, cell, tmp_path
 ):
     members = Membership.objects.count()
     upload = tmp_path / "team.csv"
@@ -417,8 +417,27 @@ def test_import_shows_every_bad_row_imports_nothing_then_imports_the_corrected_f
     box.fill(BAD_CSV.replace("12345", "+919822222222").replace("typist", "analyst"))
     page.get_by_role("button", name="Import").click()
 
-    expect(page.locator(".messages")).to_have_text("Imported 2 rows; 2 new people.")
+    expect(page.get_by_role("status")).to_have_text("Imported 2 rows; 2 new people.")
     assert Membership.objects.count() == members + 2
+
+    # A newcomer opens their first sign-in link, sets a password and signs in with it.
+    links = page.get_by_test_id("first-sign-in-links").locator("tbody tr")
+    expect(links).to_have_count(2)
+    row = links.first
+    username = row.locator("td").nth(2).inner_text()
+    link = row.locator("a").get_attribute("href")
+    newcomer = browser.new_context(base_url=live_server.url).new_page()
+    newcomer.goto(link)
+    newcomer.get_by_label("New password").fill("a-long-new-password-7")
+    newcomer.get_by_label("The same password again").fill("a-long-new-password-7")
+    newcomer.get_by_role("button", name="Set password").click()
+    newcomer.get_by_label("Username").fill(username)
+    newcomer.get_by_label("Password").fill("a-long-new-password-7")
+    newcomer.get_by_role("button", name="Log in").click()
+    expect(newcomer.get_by_role("button", name="Log out")).to_be_visible()
+    newcomer.goto(link)  # used once: it no longer works
+    expect(newcomer.get_by_role("heading")).to_have_text("This link no longer works")
+    newcomer.context.close()
 
 
 def test_invitation_link_is_shown_once_and_lets_the_person_join(page, browser, live_server, cell):
