@@ -407,9 +407,17 @@ def _own_shift(asker: Asker, shift_id: int) -> Shift:
     return shift
 
 
-def _after_duty_change(
-    request: SignedInRequest, asker: Asker, shift: Shift, error: RosterError | None, done: str
+def _duty_change(
+    request: SignedInRequest, slug: str, shift_id: int, change: Any, done: str
 ) -> HttpResponse:
+    """Check in or out (``change`` is the service), answering with the row or the page."""
+    asker = _asker(request, slug)
+    shift = _own_shift(asker, shift_id)
+    error = None
+    try:
+        change(shift=shift, user=request.user)
+    except RosterError as refused:
+        error = refused
     if _partial(request):
         shift.refresh_from_db()
         return render(
@@ -432,26 +440,12 @@ def _after_duty_change(
 
 @require_POST
 def check_in(request: SignedInRequest, slug: str, shift_id: int) -> HttpResponse:
-    asker = _asker(request, slug)
-    shift = _own_shift(asker, shift_id)
-    error = None
-    try:
-        services.check_in(shift=shift, user=request.user)
-    except RosterError as refused:
-        error = refused
-    return _after_duty_change(request, asker, shift, error, _("Checked in."))
+    return _duty_change(request, slug, shift_id, services.check_in, _("Checked in."))
 
 
 @require_POST
 def check_out(request: SignedInRequest, slug: str, shift_id: int) -> HttpResponse:
-    asker = _asker(request, slug)
-    shift = _own_shift(asker, shift_id)
-    error = None
-    try:
-        services.check_out(shift=shift, user=request.user)
-    except RosterError as refused:
-        error = refused
-    return _after_duty_change(request, asker, shift, error, _("Checked out."))
+    return _duty_change(request, slug, shift_id, services.check_out, _("Checked out."))
 
 
 # Handovers -----------------------------------------------------------------------------------
