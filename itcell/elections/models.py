@@ -3,9 +3,23 @@ phases, polls, parties, alliances, candidacies). Loaded from data folders by
 ``elections.loader``; changed afterwards only through the admin (poll close hours, handles).
 """
 
+import json
+from typing import Any
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class Bounded:
+    """A place with an outline. The GeoJSON is kept as text and parsed only when drawn:
+    lists of places must not pay for decoding every outline."""
+
+    boundary: str
+
+    @property
+    def geometry(self) -> dict[str, Any] | None:
+        return json.loads(self.boundary) if self.boundary else None
 
 
 class BilingualName(models.Model):
@@ -40,12 +54,12 @@ class State(BilingualName):
         verbose_name_plural = _("states")
 
 
-class District(BilingualName):
+class District(Bounded, BilingualName):
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts")
     eci_name = models.CharField(_("ECI name"), max_length=80)  # join key in the data files
     census_name = models.CharField(_("Census 2011 name"), max_length=80, blank=True)
     census_code = models.PositiveSmallIntegerField(_("Census 2011 code"), null=True, blank=True)
-    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    boundary = models.TextField(_("boundary (GeoJSON geometry)"), blank=True, default="")
 
     class Meta:
         ordering = ["name_en"]
@@ -68,7 +82,7 @@ class ParliamentaryConstituency(BilingualName):
         verbose_name_plural = _("parliamentary constituencies")
 
 
-class AssemblyConstituency(BilingualName):
+class AssemblyConstituency(Bounded, BilingualName):
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="acs")
     number = models.PositiveSmallIntegerField(_("number"))
     reservation = models.CharField(_("reservation"), max_length=3, choices=Reservation.choices)
@@ -79,7 +93,7 @@ class AssemblyConstituency(BilingualName):
         related_name="acs",
         verbose_name=_("parliamentary constituency"),
     )
-    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    boundary = models.TextField(_("boundary (GeoJSON geometry)"), blank=True, default="")
 
     class Meta:
         ordering = ["number"]

@@ -1,5 +1,6 @@
 """Every write to reference data: loading a data folder, making the exercise copy."""
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,10 @@ def _attr_key(*names: str) -> Any:
     return key
 
 
+def geojson_text(geometry: dict[str, Any] | None) -> str:
+    return json.dumps(geometry, separators=(",", ":")) if geometry else ""
+
+
 def at_ist(day: date, hour: time) -> datetime:
     return datetime.combine(day, hour, tzinfo=IST)
 
@@ -137,7 +142,7 @@ def _write(data: Dataset, changes: Changes) -> Election:
                 "name_hi": d.name_hi,
                 "census_name": d.census_name,
                 "census_code": d.census_code,
-                "boundary": d.boundary,
+                "boundary": geojson_text(d.boundary),
             }
             for d in data.districts
         ),
@@ -174,7 +179,7 @@ def _write(data: Dataset, changes: Changes) -> Election:
                 "reservation": ac.reservation,
                 "district": districts[(ac.district,)],
                 "pc": pcs[(ac.pc_number,)],
-                "boundary": ac.boundary,
+                "boundary": geojson_text(ac.boundary),
             }
             for ac in data.acs
         ),

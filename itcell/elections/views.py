@@ -67,7 +67,7 @@ def constituency(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     view = selectors.access_constituency(election=election, number=number)
     calendar = selectors.get_calendar(election=election)
     now = clock.now()
-    path, width, height = svg_path(view.ac.boundary)
+    path, width, height = svg_path(view.ac.geometry)
     return render(
         request,
         "elections/constituency.html",

@@ -212,9 +212,9 @@ def test_every_ac_and_district_has_a_hindi_name_and_a_boundary(bihar: Election) 
     assert not ParliamentaryConstituency.objects.filter(name_hi="").exists()
     assert not District.objects.filter(name_hi="").exists()
     for model in (AssemblyConstituency, District):
-        for boundary in model.objects.values_list("boundary", flat=True):
-            assert boundary["type"] in {"Polygon", "MultiPolygon"}
-            assert boundary["coordinates"]
+        for place in model.objects.all():
+            assert place.geometry["type"] in {"Polygon", "MultiPolygon"}
+            assert place.geometry["coordinates"]
 
 
 def test_bihar_has_3722_candidacies_with_parties_under_short_names(bihar: Election) -> None:
