@@ -7,7 +7,7 @@ Windows (ECI-RULES.md):
 - Model Code of Conduct: ``[from, until)``.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -130,10 +130,3 @@ class Calendar:
             if not self.phase_silence(p.number).is_over(at)
         ]
         return min(upcoming, key=lambda item: item[1].start, default=None)
-
-
-def count_by_status(calendar: Calendar, at: datetime, acs: Iterable[int]) -> dict[ACStatus, int]:
-    counts = dict.fromkeys(ACStatus, 0)
-    for ac in acs:
-        counts[calendar.ac_status(ac, at)] += 1
-    return counts

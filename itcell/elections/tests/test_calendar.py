@@ -14,7 +14,6 @@ from itcell.elections.calendar import (
     PhaseStatus,
     Window,
     ac_status,
-    count_by_status,
     silence_window,
 )
 from itcell.elections.models import Election
@@ -293,16 +292,6 @@ def test_next_silence(at: datetime, phase: int, start: datetime, end: datetime) 
 
 def test_no_next_silence_after_the_last_poll() -> None:
     assert bihar_calendar().next_silence(ist(2020, 11, 7, 18, 0)) is None
-
-
-def test_count_by_status() -> None:
-    calendar = bihar_calendar()
-    at = ist(2020, 10, 28, 17, 0)
-    assert count_by_status(calendar, at, PHASE_OF) == {
-        ACStatus.CAMPAIGNING: 4,
-        ACStatus.SILENT: 2,
-        ACStatus.POLLED: 1,
-    }
 
 
 # --- the calendar read from bihar-2020 (ECI-RULES §10) ------------------------------------
