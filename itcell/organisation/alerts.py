@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
@@ -69,7 +70,7 @@ def raise_gap_alerts(*, election: Election) -> int:
                     desk=desks[desk_id].name_en,
                     when=_when(gap),
                 ),
-                url=f"/org/{election.slug}/desks/{desk_id}/roster/",
+                url=reverse("organisation:roster", args=[election.slug, desk_id]),
                 dedupe_key=f"gap:{desk_id}:{gap.start.isoformat()}",
                 push_to={u.pk for u in leads} | on_duty,
             )
@@ -78,7 +79,7 @@ def raise_gap_alerts(*, election: Election) -> int:
             recipients=heads,
             kind="roster_gap",
             title=format_lazy(_("No approver on duty for the state: {when}"), when=_when(gap)),
-            url=f"/org/{election.slug}/coverage/",
+            url=reverse("organisation:coverage", args=[election.slug]),
             dedupe_key=f"approver-gap:{gap.start.isoformat()}",
         )
     return sum(len(g) for g in report.desk_gaps.values()) + len(report.approver_gaps)

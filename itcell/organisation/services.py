@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -556,7 +557,7 @@ def _tell_next_shift(handover: Handover) -> None:
             desk=handover.desk.name_en,
         ),
         body=handover.pending_items or handover.notes,
-        url=f"/org/{handover.desk.election.slug}/desks/{handover.desk_id}/",
+        url=reverse("organisation:desk", args=[handover.desk.election.slug, handover.desk_id]),
         dedupe_key=f"handover:{handover.pk}",
         push_to={p.pk for p in people},
     )

@@ -61,6 +61,7 @@ def test_a_desk_gap_alerts_its_lead_and_the_head_once(cell) -> None:  # type: ig
     gap = Notification.objects.filter(kind="roster_gap")
     assert sorted(n.recipient.username for n in gap) == ["head", "lead"]
     assert "52 Bahadurganj" in gap[0].title
+    assert gap[0].url == f"/org/{election.slug}/desks/{ac52.pk}/roster/"
     assert not Notification.objects.filter(recipient__username__in=["writer", "other"]).exists()
 
 
@@ -108,3 +109,4 @@ def test_a_handover_reaches_the_next_shift_only(cell) -> None:  # type: ignore[n
     (note,) = Notification.objects.filter(kind="handover")
     assert note.recipient == people["writer"]
     assert note.body == "Reply to the rumour"
+    assert note.url == f"/org/{ac52.election.slug}/desks/{ac52.pk}/"
