@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "itcell.elections",
     "itcell.organisation",
     "itcell.notifications",
+    "itcell.playbook",
+    "itcell.publishing",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +224,6 @@ ITCELL_APPROVAL_ESCALATION_MINUTES = int(os.environ.get("ITCELL_APPROVAL_ESCALAT
 
 # The scheduler ticks this often; each periodic job says its own interval.
 ITCELL_SCHEDULER_TICK_SECONDS = float(os.environ.get("ITCELL_SCHEDULER_TICK_SECONDS", 5))
+
+# Publishing: Fernet keys that seal channel credentials (newest first; default: from SECRET_KEY).
+ITCELL_CREDENTIAL_KEYS = env_list("ITCELL_CREDENTIAL_KEYS", "")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("notifications/", include("itcell.notifications.urls")),
     path("", include("itcell.core.urls")),
     path("", include("itcell.organisation.urls")),
+    path("", include("itcell.publishing.urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     ROSTER_GAP = "roster_gap", _("Roster gap")
     HANDOVER = "handover", _("Handover")
     TAKEDOWN = "takedown", _("Takedown")
+    DELIVERY = "delivery", _("Delivery problem")
     SYSTEM = "system", _("System")
 
 

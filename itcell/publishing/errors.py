@@ -21,6 +21,8 @@ Every ConnectorError carries a ``Reason``: a stable code stored on the delivery 
 the reader's language, plus ``detail``, the platform's own words (for whoever investigates).
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +65,7 @@ class ReviewRefused(PublishingError):
 
 
 class Blocked(PublishingError):
-    def __init__(self, findings: list["object"]) -> None:
+    def __init__(self, findings: list[Any]) -> None:  # screening.Finding
         self.findings = findings
         super().__init__("\n".join(str(f) for f in findings))
 

@@ -1,0 +1,338 @@
+"""Reads of publishing: a post's review steps and who may act on them, pauses, the review
+queue, the calendar, the deliveries board, a post's timeline, the sandbox feed."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from itcell.accounts.models import User
+from itcell.audit.models import AuditEvent
+from itcell.elections.models import Election
+from itcell.organisation.models import Desk, Membership
+from itcell.organisation.permissions import Grant, Target, allows
+from itcell.organisation.roles import STATE_WIDE_ROLES, Action, Role
+from itcell.organisation.selectors import escalation_step, get_grants
+from itcell.publishing import approval
+from itcell.publishing.models import (
+    ApprovalPolicy,
+    Channel,
+    Delivery,
+    DistributionTask,
+    EngagementSample,
+    Pause,
+    Post,
+    Review,
+    SandboxPost,
+    Variant,
+)
+from itcell.publishing.workflow import PostState
+
+
+def post_target(post: Post) -> Target:
+    return Target(desk_id=post.desk_id, acs=frozenset(post.acs.values_list("number", flat=True)))
+
+
+def access_post(
+    *, user: User, election: Election, post_id: int, action: Action = Action.VIEW
+) -> Post:
+    """The post, if the person may do ``action`` on it; the same 404 when it is missing."""
+    post = (
+        Post.objects.filter(election=election, pk=post_id)
+        .select_related("desk", "author", "talking_point")
+        .first()
+    )
+    if post is None or not allows(
+        get_grants(user=user, election=election), action, post_target(post)
+    ):
+        raise Http404
+    return post
+
+
+def get_steps(post: Post) -> tuple[approval.Step, ...]:
+    """The review steps for ``post``: one approval in the fast lane; else the policy of its
+    first channel that has one, else its desk's, else the election's, else any approver."""
+    if post.fast_lane:
+        return approval.ANY_APPROVER
+    policies = ApprovalPolicy.objects.filter(election_id=post.election_id).prefetch_related("steps")
+    channel_ids = list(post.variants.values_list("channel_id", flat=True))
+    candidates = [
+        *(p for p in policies if p.channel_id in channel_ids),
+        *(p for p in policies if p.channel_id is None and p.desk_id == post.desk_id),
+        *(p for p in policies if p.channel_id is None and p.desk_id is None),
+    ]
+    for policy in candidates:
+        steps = tuple(
+            approval.Step(
+                position=s.position,
+                roles=frozenset({Role(s.role)}),
+                needs_all=s.needs == s.Needs.ALL,
+            )
+            for s in policy.steps.all()
+        )
+        if steps:
+            return steps
+    return approval.ANY_APPROVER
+
+
+def reviewer_roles(*, grants: list[Grant], target: Target) -> set[Role]:
+    """The roles a person holds that reach ``target`` (their approvals count for these)."""
+    return {g.role for g in grants if g.covers(target)}
+
+
+def list_eligible(*, post: Post, steps: tuple[approval.Step, ...]) -> dict[int, list[User]]:
+    """For each step, the people who may approve it: holders of its roles whose desk reaches
+    the post (state-wide roles reach every post)."""
+    target = post_target(post)
+    roles = {role for step in steps for role in step.roles}
+    memberships = (
+        Membership.objects.filter(
+            desk__election_id=post.election_id,
+            desk__is_active=True,
+            is_active=True,
+            role__in=[r.value for r in roles],
+        )
+        .select_related("user", "desk")
+        .prefetch_related("desk__acs")
+    )
+    reach: dict[Role, dict[int, User]] = {}
+    for m in memberships:
+        grant = Grant(
+            role=Role(m.role),
+            desk_id=m.desk_id,
+            desk_acs=frozenset(ac.number for ac in m.desk.acs.all()),
+            state_wide=m.desk.kind == Desk.Kind.HQ,
+        )
+        if grant.covers(target) and m.user.is_active:
+            reach.setdefault(grant.role, {})[m.user_id] = m.user
+    return {
+        step.position: sorted(
+            {u.pk: u for role in step.roles for u in reach.get(role, {}).values()}.values(),
+            key=lambda u: str(u),
+        )
+        for step in steps
+    }
+
+
+def get_progress(post: Post) -> tuple[approval.Progress, dict[int, list[User]]]:
+    steps = get_steps(post)
+    eligible = list_eligible(post=post, steps=steps)
+    approvals = post.reviews.filter(round=post.round, decision=Review.Decision.APPROVE)
+    return (
+        approval.progress(
+            steps=steps,
+            approvals=[(r.step or 0, r.reviewer_id) for r in approvals],
+            eligible={pos: frozenset(u.pk for u in users) for pos, users in eligible.items()},
+            author_id=post.author_id,
+        ),
+        eligible,
+    )
+
+
+def get_active_pause(*, election: Election | int, desk_id: int | None = None) -> Pause | None:
+    """The pause holding a desk's deliveries (or the election-wide one), if any."""
+    election_id = election if isinstance(election, int) else election.pk
+    return (
+        Pause.objects.filter(election_id=election_id, resumed_at=None)
+        .filter(Q(desk=None) | Q(desk_id=desk_id))
+        .order_by("desk_id")  # the election-wide pause first
+        .first()
+    )
+
+
+def list_active_pauses(*, election: Election) -> list[Pause]:
+    return list(
+        Pause.objects.filter(election=election, resumed_at=None).select_related("desk", "paused_by")
+    )
+
+
+def step_started_at(post: Post) -> datetime | None:
+    """When the waiting step began: the submission, or the last approval since."""
+    last = (
+        post.reviews.filter(round=post.round, decision=Review.Decision.APPROVE)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return last or post.submitted_at
+
+
+def review_deadline(post: Post) -> datetime | None:
+    started = step_started_at(post)
+    return started + escalation_step() if started else None
+
+
+def _visible(posts: QuerySet[Post], grants: list[Grant], action: Action) -> QuerySet[Post]:
+    """Only the posts the grants reach for ``action`` (state-wide grants reach all)."""
+    usable = [g for g in grants if allows([g], action)]
+    if any(g.state_wide or g.role in STATE_WIDE_ROLES for g in usable):
+        return posts
+    desk_ids = {g.desk_id for g in usable}
+    area = {ac for g in usable for ac in g.desk_acs}
+    return posts.filter(Q(desk_id__in=desk_ids) | Q(acs__number__in=area)).distinct()
+
+
+def list_review_queue(*, user: User, election: Election) -> list["QueueItem"]:
+    """Posts in review that this person may act on now, oldest first (fast lane on top)."""
+    grants = get_grants(user=user, election=election)
+    posts = (
+        _visible(
+            Post.objects.filter(election=election, state=PostState.IN_REVIEW),
+            grants,
+            Action.APPROVE,
+        )
+        .select_related("desk", "author")
+        .prefetch_related("acs", "variants__channel")
+    )
+    items = []
+    for post in posts.order_by("-fast_lane", "submitted_at"):
+        progress, eligible = get_progress(post)
+        if progress.step is None:
+            continue
+        target = Target(desk_id=post.desk_id, acs=frozenset(ac.number for ac in post.acs.all()))
+        mine = (
+            post.author_id != user.pk
+            and approval.may_approve(
+                step=progress.step, roles=reviewer_roles(grants=grants, target=target)
+            )
+            and user.pk not in progress.approved_by
+        )
+        items.append(
+            QueueItem(
+                post=post,
+                step=progress.step,
+                mine=mine,
+                deadline=review_deadline(post),
+                eligible=eligible.get(progress.step.position, []),
+            )
+        )
+    return items
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    post: Post
+    step: approval.Step
+    mine: bool  # this person may approve the waiting step
+    deadline: datetime | None
+    eligible: list[User]
+
+
+def list_posts(
+    *, user: User, election: Election, states: list[str] | None = None
+) -> QuerySet[Post]:
+    posts = Post.objects.filter(election=election)
+    if states:
+        posts = posts.filter(state__in=states)
+    return _visible(posts, get_grants(user=user, election=election), Action.VIEW).select_related(
+        "desk", "author"
+    )
+
+
+def list_calendar(*, user: User, election: Election, start: datetime, end: datetime) -> list[Post]:
+    """Posts due to go out (or gone out) in [start, end), by time."""
+    return list(
+        list_posts(user=user, election=election)
+        .filter(publish_at__gte=start, publish_at__lt=end)
+        .exclude(state__in=[PostState.REJECTED, PostState.WITHDRAWN])
+        .prefetch_related("variants__channel")
+        .order_by("publish_at", "id")
+    )
+
+
+def list_channels(*, election: Election) -> QuerySet[Channel]:
+    return Channel.objects.filter(election=election).select_related("desk", "candidacy")
+
+
+def count_channel_health(*, election: Election) -> dict[int, dict[str, int]]:
+    """For each channel: deliveries by state over the last day."""
+    rows = (
+        Delivery.objects.filter(channel__election=election)
+        .values("channel_id", "state")
+        .annotate(n=Count("id"))
+    )
+    health: dict[int, dict[str, int]] = {}
+    for row in rows:
+        health.setdefault(row["channel_id"], {})[row["state"]] = row["n"]
+    return health
+
+
+def list_deliveries(*, election: Election, states: list[str], limit: int = 200) -> list[Delivery]:
+    return list(
+        Delivery.objects.filter(post__election=election, state__in=states)
+        .select_related("post", "post__desk", "channel")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def count_deliveries(*, election: Election) -> dict[str, int]:
+    rows = Delivery.objects.filter(post__election=election).values("state").annotate(n=Count("id"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def list_timeline(post: Post) -> list[AuditEvent]:
+    """Everything that happened to a post and its deliveries, in order (the audit trail)."""
+    delivery_ids = [str(pk) for pk in post.deliveries.values_list("pk", flat=True)]
+    return list(
+        AuditEvent.objects.filter(
+            Q(object_type="publishing.post", object_id=str(post.pk))
+            | Q(object_type="publishing.delivery", object_id__in=delivery_ids)
+        )
+        .select_related("actor")
+        .order_by("id")
+    )
+
+
+def list_variants(post: Post) -> list[Variant]:
+    return list(post.variants.select_related("channel").order_by("channel__platform"))
+
+
+def list_sandbox_feed(*, election: Election, limit: int = 100) -> list[SandboxPost]:
+    return list(
+        SandboxPost.objects.filter(channel__election=election)
+        .select_related("channel")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def list_my_tasks(*, user: User, election: Election) -> list[DistributionTask]:
+    return list(
+        DistributionTask.objects.filter(volunteer=user, desk__election=election)
+        .select_related("delivery__post", "delivery__channel", "desk")
+        .prefetch_related("delivery__post__media")
+        .order_by("state", "-delivery__due_at")
+    )
+
+
+def count_shared_by_ac(*, delivery: Delivery) -> list[tuple[int, int, int]]:
+    """For each AC of the post's desks: (AC number, tasks, shared)."""
+    rows = (
+        DistributionTask.objects.filter(delivery=delivery)
+        .values("desk__acs__number")
+        .annotate(
+            total=Count("id", distinct=True),
+            shared=Count("id", filter=Q(state=DistributionTask.State.SHARED), distinct=True),
+        )
+        .order_by("desk__acs__number")
+    )
+    return [
+        (r["desk__acs__number"], r["total"], r["shared"]) for r in rows if r["desk__acs__number"]
+    ]
+
+
+def list_engagement(*, post: Post) -> dict[int, list[EngagementSample]]:
+    samples = EngagementSample.objects.filter(delivery__post=post).order_by("at")
+    series: dict[int, list[EngagementSample]] = {}
+    for sample in samples:
+        series.setdefault(sample.delivery_id, []).append(sample)
+    return series
+
+
+def prefetch_posts(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.prefetch_related(
+        "acs", Prefetch("variants", queryset=Variant.objects.select_related("channel"))
+    )
+
+
+STALE_ENQUEUE = timedelta(minutes=2)  # a due delivery not started by then is enqueued again
