@@ -227,3 +227,5 @@ ITCELL_SCHEDULER_TICK_SECONDS = float(os.environ.get("ITCELL_SCHEDULER_TICK_SECO
 
 # Publishing: Fernet keys that seal channel credentials (newest first; default: from SECRET_KEY).
 ITCELL_CREDENTIAL_KEYS = env_list("ITCELL_CREDENTIAL_KEYS", "")
+# A delivery "publishing" longer than this lost its worker: the sweep settles it.
+ITCELL_DELIVERY_LEASE_SECONDS = float(os.environ.get("ITCELL_DELIVERY_LEASE_SECONDS", 120))

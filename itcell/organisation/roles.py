@@ -47,7 +47,8 @@ class Action(StrEnum):
     ACKNOWLEDGE_HANDOVER = "acknowledge_handover"
     DRAFT = "draft"  # write posts
     APPROVE = "approve"  # approve posts for publishing
-    PAUSE_PUBLISHING = "pause_publishing"  # the "pause all" switch
+    PAUSE_PUBLISHING = "pause_publishing"  # the "pause all" switch (a desk lead: their desk)
+    MANAGE_CHANNELS = "manage_channels"  # add channels, set their credentials, pause them
     MONITOR = "monitor"  # work the monitoring feed and alerts
     TRAIN = "train"  # run training and workshops
     VIEW_AUDIT = "view_audit"
@@ -62,7 +63,14 @@ MATRIX: dict[Role, frozenset[Action]] = {
         | {Action.DRAFT, Action.APPROVE, Action.PAUSE_PUBLISHING, Action.MONITOR, Action.VIEW_AUDIT}
     ),
     Role.DESK_LEAD: frozenset(
-        _SHIFT_WORK | {Action.MANAGE_ROSTER, Action.DRAFT, Action.APPROVE, Action.MONITOR}
+        _SHIFT_WORK
+        | {
+            Action.MANAGE_ROSTER,
+            Action.DRAFT,
+            Action.APPROVE,
+            Action.PAUSE_PUBLISHING,
+            Action.MONITOR,
+        }
     ),
     Role.WRITER: frozenset(_SHIFT_WORK | {Action.DRAFT}),
     Role.ANALYST: frozenset(_SHIFT_WORK | {Action.MONITOR}),

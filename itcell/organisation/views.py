@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itcell.accounts.models import User
 from itcell.accounts.services import first_sign_in_path
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.http import HtmxHttpRequest
 from itcell.elections.models import Election
-from itcell.elections.selectors import access_election
 from itcell.organisation import coverage, selectors, services
+from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.errors import InvitationError, RosterError
 from itcell.organisation.forms import (
     HandoverForm,
@@ -41,52 +40,13 @@ from itcell.organisation.forms import (
     add_problems,
 )
 from itcell.organisation.models import Desk, Shift
-from itcell.organisation.permissions import Grant, Target, allows
+from itcell.organisation.permissions import Target
 from itcell.organisation.roles import Action, Role
 
 #: How far ahead the coverage screen looks by default, and at most.
 COVERAGE_DAYS, MAX_COVERAGE_DAYS = 3, 14
 #: My shifts: from a day back (to check out of last night's) to two weeks ahead.
 MY_SHIFTS_BEHIND, MY_SHIFTS_AHEAD = timedelta(days=1), timedelta(days=14)
-
-
-class SignedInRequest(HtmxHttpRequest):
-    user: User  # LoginRequiredMiddleware lets no one else through
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who is asking, in which election, with which grants: the one place views ask
-    ``allows``."""
-
-    user: User
-    election: Election
-    grants: list[Grant]
-
-    def may(self, action: Action, target: Target | None = None) -> bool:
-        return allows(self.grants, action, target)
-
-    def require(self, action: Action, target: Target | None = None) -> None:
-        if not self.may(action, target):
-            raise Http404
-
-    def desk(self, desk_id: int, action: Action = Action.VIEW) -> tuple[Desk, Target]:
-        """The desk and its target, if the person may do ``action`` there; else 404."""
-        desk = selectors.find_desk(election=self.election, desk_id=desk_id)
-        if desk is None:
-            raise Http404
-        target = selectors.desk_target(desk)
-        self.require(action, target)
-        return desk, target
-
-
-def _asker(request: SignedInRequest, slug: str) -> Asker:
-    election = access_election(slug=slug)
-    return Asker(
-        user=request.user,
-        election=election,
-        grants=selectors.get_grants(user=request.user, election=election),
-    )
 
 
 def _int(value: str | None) -> int | None:
@@ -124,7 +84,7 @@ def _partial(request: HtmxHttpRequest) -> bool:
 
 
 def desk_board(request: SignedInRequest, slug: str) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     asker.require(Action.VIEW)
     kind = request.GET.get("kind", "")
     kind = kind if kind in Desk.Kind.values else ""
@@ -155,7 +115,7 @@ def desk_board(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 def desk_page(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, target = asker.desk(desk_id)
     now = clock.now()
     return render(
@@ -215,7 +175,7 @@ def _roster_page(
 @require_http_methods(["GET", "POST"])
 def roster(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
     """A desk's week; POST adds one shift (those who manage the roster)."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, target = asker.desk(desk_id)
     first_day = _week(request)
     if request.method != "POST":
@@ -247,7 +207,7 @@ def roster(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
 @require_POST
 def roster_template(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
     """Fill days of a desk's roster from a shift pattern, rotating the chosen people."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, target = asker.desk(desk_id, Action.MANAGE_ROSTER)
     first_day = _week(request)
     form = TemplateForm(request.POST, people=selectors.list_desk_members(desk=desk))
@@ -281,7 +241,7 @@ def _roster_url(election: Election, desk: Desk, week: date) -> str:
 
 def district_roster(request: SignedInRequest, slug: str, district_id: int) -> HttpResponse:
     """The week of every desk of a district the person may see."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desks = selectors.list_district_desks(election=asker.election, district_id=district_id)
     targets = selectors.desk_targets(election=asker.election, desk_ids=[d.pk for d in desks])
     desks = [d for d in desks if asker.may(Action.VIEW, targets[d.pk])]
@@ -312,7 +272,7 @@ def district_roster(request: SignedInRequest, slug: str, district_id: int) -> Ht
 
 def coverage_gaps(request: SignedInRequest, slug: str) -> HttpResponse:
     """Where and when nobody will be on duty over the coming days."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     asker.require(Action.VIEW)
     days = _int(request.GET.get("days")) or COVERAGE_DAYS
     days = min(max(days, 1), MAX_COVERAGE_DAYS)
@@ -384,7 +344,7 @@ def _shift_rows(asker: Asker, shifts: list[Shift]) -> list[ShiftRow]:
 
 
 def my_shifts(request: SignedInRequest, slug: str) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     asker.require(Action.VIEW)
     now = clock.now()
     shifts = selectors.list_my_shifts(
@@ -411,7 +371,7 @@ def _duty_change(
     request: SignedInRequest, slug: str, shift_id: int, change: Any, done: str
 ) -> HttpResponse:
     """Check in or out (``change`` is the service), answering with the row or the page."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     shift = _own_shift(asker, shift_id)
     error = None
     try:
@@ -453,7 +413,7 @@ def check_out(request: SignedInRequest, slug: str, shift_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def handover(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, _target = asker.desk(desk_id, Action.WRITE_HANDOVER)
     form = HandoverForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -480,7 +440,7 @@ def handover(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
 def acknowledge(
     request: SignedInRequest, slug: str, desk_id: int, handover_id: int
 ) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, _target = asker.desk(desk_id, Action.ACKNOWLEDGE_HANDOVER)
     found = selectors.find_handover(desk=desk, handover_id=handover_id)
     if found is None:
@@ -501,7 +461,7 @@ def acknowledge(
 @require_http_methods(["GET", "POST"])
 def import_members(request: SignedInRequest, slug: str) -> HttpResponse:
     """Members from a CSV (name, phone, desk, role): all rows or none."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     target = selectors.state_target(election=asker.election)
     if target is None:
         raise Http404
@@ -546,7 +506,7 @@ def import_members(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invite(request: SignedInRequest, slug: str, desk_id: int) -> HttpResponse:
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     desk, _target = asker.desk(desk_id, Action.MANAGE_MEMBERS)
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -615,7 +575,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 def on_duty(request: SignedInRequest, slug: str) -> HttpResponse:
     """Who is on duty for a constituency now, at which desk, and who approves."""
-    asker = _asker(request, slug)
+    asker = asker_for(request, slug)
     asker.require(Action.VIEW)
     form = OnDutyForm(request.GET if "ac" in request.GET else None)
     answer = None

@@ -21,7 +21,8 @@ from itcell.core.errors import Problem
 
 MB = 1_000_000
 URL = re.compile(r"https?://\S+")
-HASHTAG = re.compile(r"(?<!\w)#(\w+)")
+# A hashtag runs to the next space or punctuation (Devanagari vowel signs are not \w).
+HASHTAG = re.compile(r"(?<!\w)#([^\s#.,!?;:।॥\"'()]+)")
 VIRAMA = "\u094d"  # Devanagari sign virama: joins two consonants into one grapheme (GB9c)
 CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4")
 

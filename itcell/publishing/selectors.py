@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from itcell.accounts.models import User
 from itcell.audit.models import AuditEvent
@@ -21,6 +22,7 @@ from itcell.publishing.models import (
     Delivery,
     DistributionTask,
     EngagementSample,
+    MediaAsset,
     Pause,
     Post,
     Review,
@@ -174,7 +176,8 @@ def _visible(posts: QuerySet[Post], grants: list[Grant], action: Action) -> Quer
 
 
 def list_review_queue(*, user: User, election: Election) -> list["QueueItem"]:
-    """Posts in review that this person may act on now, oldest first (fast lane on top)."""
+    """Posts in review this person can see, oldest first (fast lane on top); ``mine`` marks
+    those waiting for their approval."""
     grants = get_grants(user=user, election=election)
     posts = (
         _visible(
@@ -266,22 +269,81 @@ def list_deliveries(*, election: Election, states: list[str], limit: int = 200) 
     )
 
 
+def list_recently_published(*, election: Election, limit: int = 20) -> list[Delivery]:
+    return list(
+        Delivery.objects.filter(post__election=election, state=Delivery.State.PUBLISHED)
+        .select_related("post", "channel")
+        .order_by("-finished_at")[:limit]
+    )
+
+
+def list_media(*, election: Election, desk_ids: list[int]) -> list[MediaAsset]:
+    """The state's library and the given desks' libraries, newest first."""
+    return list(
+        MediaAsset.objects.filter(Q(desk=None) | Q(desk_id__in=desk_ids), election=election)
+        .select_related("desk", "uploaded_by")
+        .order_by("-created_at")[:200]
+    )
+
+
 def count_deliveries(*, election: Election) -> dict[str, int]:
     rows = Delivery.objects.filter(post__election=election).values("state").annotate(n=Count("id"))
     return {row["state"]: row["n"] for row in rows}
 
 
-def list_timeline(post: Post) -> list[AuditEvent]:
+#: How a post's timeline names each audited action.
+TIMELINE_LABELS = {
+    "post.created": _("Drafted"),
+    "post.edited": _("Edited"),
+    "post.submitted": _("Sent for review"),
+    "post.step_approved": _("Approved a step"),
+    "post.approved": _("Approved"),
+    "post.request_changes": _("Asked for changes"),
+    "post.reject": _("Rejected"),
+    "post.commented": _("Commented"),
+    "post.scheduled": _("Scheduled"),
+    "post.unscheduled": _("Taken off the schedule"),
+    "post.withdrawn": _("Withdrawn"),
+    "post.published": _("Published everywhere"),
+    "post.failed": _("Not published everywhere"),
+    "delivery.started": _("Publishing started"),
+    "delivery.published": _("Published"),
+    "delivery.retrying": _("Will try again"),
+    "delivery.failed": _("Failed"),
+    "delivery.unconfirmed": _("Unconfirmed"),
+    "delivery.withdrawn": _("Removed from the platform"),
+    "delivery.retried_by_hand": _("Tried again by hand"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    channel: str  # for a delivery's events
+    action: str  # the audit action, for whoever investigates
+
+
+def list_timeline(post: Post) -> list[TimelineEntry]:
     """Everything that happened to a post and its deliveries, in order (the audit trail)."""
-    delivery_ids = [str(pk) for pk in post.deliveries.values_list("pk", flat=True)]
-    return list(
-        AuditEvent.objects.filter(
-            Q(object_type="publishing.post", object_id=str(post.pk))
-            | Q(object_type="publishing.delivery", object_id__in=delivery_ids)
+    deliveries = {str(d.pk): str(d.channel) for d in post.deliveries.select_related("channel")}
+    events = AuditEvent.objects.filter(
+        Q(object_type="publishing.post", object_id=str(post.pk))
+        | Q(object_type="publishing.delivery", object_id__in=list(deliveries))
+    ).order_by("id")
+    return [
+        TimelineEntry(
+            at=e.at,
+            who=e.actor_label,
+            what=str(TIMELINE_LABELS.get(e.action, e.action)),
+            channel=deliveries.get(e.object_id, "")
+            if e.object_type == "publishing.delivery"
+            else "",
+            action=e.action,
         )
-        .select_related("actor")
-        .order_by("id")
-    )
+        for e in events
+    ]
 
 
 def list_variants(post: Post) -> list[Variant]:

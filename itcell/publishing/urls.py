@@ -4,7 +4,7 @@ from itcell.publishing import views
 
 app_name = "publishing"
 urlpatterns = [
-    path("pub/<slug:slug>/posts/", views.posts, name="posts"),
+    path("pub/<slug:slug>/posts/", views.posts_list, name="posts"),
     path("pub/<slug:slug>/posts/new/", views.compose, name="compose"),
     path("pub/<slug:slug>/posts/<int:post_id>/", views.post_page, name="post"),
     path("pub/<slug:slug>/posts/<int:post_id>/edit/", views.edit, name="edit"),

@@ -4,7 +4,9 @@ up engagement that grows with the hours since publishing, the same on every read
 import hashlib
 import math
 
+from django.conf import settings
 from django.db import IntegrityError
+from django.urls import reverse
 
 from itcell.core import clock
 from itcell.publishing.connectors.base import (
@@ -81,4 +83,8 @@ class SandboxConnector(BaseConnector):
 
 
 def _published(pk: int) -> Published:
-    return Published(str(pk), f"#sandbox-{pk}")
+    from itcell.publishing.models import SandboxPost
+
+    slug = SandboxPost.objects.values_list("channel__election__slug", flat=True).get(pk=pk)
+    feed = reverse("publishing:sandbox", args=[slug])
+    return Published(str(pk), f"{settings.ITCELL_SITE_URL.rstrip('/')}{feed}#sandbox-{pk}")

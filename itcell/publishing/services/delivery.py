@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -52,12 +53,15 @@ from itcell.publishing.workflow import Event, PostState
 
 D = Delivery.State
 WAITING = [D.PENDING, D.RETRYING]
-#: Publishing longer than this means the worker was lost (connector timeouts are 20 s).
-LEASE = timedelta(minutes=2)
 #: A due delivery whose task has not started this long after it should have is enqueued again.
 STALE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 DELIVERABLE = [PostState.SCHEDULED, PostState.PUBLISHING, PostState.FAILED]
+
+
+def lease() -> timedelta:
+    """Publishing longer than this means the worker was lost (connector timeouts are 20 s)."""
+    return timedelta(seconds=settings.ITCELL_DELIVERY_LEASE_SECONDS)
 
 
 def retry_delay(*, attempts: int, retry_after: float | None) -> timedelta | None:
@@ -74,12 +78,13 @@ def enqueue_delivery(delivery: Delivery) -> None:
     """Have a worker try ``delivery`` when it is due (after the caller's commit). A backend
     that cannot defer leaves a future delivery to ``sweep``."""
     run_at = delivery.next_attempt_at or delivery.due_at
-    Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=run_at)
     job = tasks.deliver
     if run_at > clock.now():
         if not job.get_backend().supports_defer:
+            Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=None)
             return
         job = job.using(run_after=run_at)
+    Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=run_at)
     # robust: a broker that is down must not undo the schedule; the sweep enqueues it later.
     transaction.on_commit(partial(job.enqueue, delivery_id=delivery.pk), robust=True)
 
@@ -386,7 +391,7 @@ def sweep(*, limit: int = 1000, stale: timedelta = STALE) -> SweepReport:
             delivery.next_attempt_at = None if delivery.state == D.PENDING else now
             enqueue_delivery(delivery)
             enqueued += 1
-    lost = Delivery.objects.filter(state=D.PUBLISHING, claimed_at__lte=now - LEASE).values_list(
+    lost = Delivery.objects.filter(state=D.PUBLISHING, claimed_at__lte=now - lease()).values_list(
         "pk", flat=True
     )[:limit]
     recovered = sum(1 for pk in lost if recover(delivery_id=pk))
@@ -399,7 +404,7 @@ def recover(*, delivery_id: int) -> bool:
     delivery = Delivery.objects.select_related("post", "channel").get(pk=delivery_id)
     if delivery.state != D.PUBLISHING or delivery.claimed_at is None:
         return False
-    if clock.now() - delivery.claimed_at < LEASE:
+    if clock.now() - delivery.claimed_at < lease():
         return False
     connector = get_connector(delivery.channel.connector)
     claim = Claim(

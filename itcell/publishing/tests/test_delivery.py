@@ -16,7 +16,7 @@ from itcell.publishing.errors import (
 from itcell.publishing.models import Channel, Delivery, Post
 from itcell.publishing.screening import Finding, screeners
 from itcell.publishing.services import delivery as service
-from itcell.publishing.services.delivery import LEASE, deliver, sweep
+from itcell.publishing.services.delivery import deliver, lease, sweep
 from itcell.publishing.tests.factories import channel
 from itcell.publishing.workflow import PostState
 
@@ -125,7 +125,7 @@ def test_unknown_outcome_is_looked_up_after_the_lease_where_the_connector_can(ce
     connectors.script.append(("land", OutcomeUnknown(Reason.TIMEOUT, "ReadTimeout")))
     assert deliver(delivery_id=delivery.pk) == D.PUBLISHING
     assert sweep().recovered == 0  # within the lease the call may still be in flight
-    clock.advance(LEASE)
+    clock.advance(lease())
     assert sweep().recovered == 1
     delivery.refresh_from_db()
     assert delivery.state == D.PUBLISHED
@@ -161,7 +161,7 @@ def test_worker_lost_mid_call_is_unconfirmed_by_the_sweep(cell, connectors):
     delivery = due(cell.scheduled())
     claim = service._claim(delivery.pk)  # the worker claims, then dies before recording
     assert claim is not None
-    clock.advance(LEASE - timedelta(seconds=1))
+    clock.advance(lease() - timedelta(seconds=1))
     assert sweep().recovered == 0
     clock.advance(timedelta(seconds=1))
     assert sweep().recovered == 1

@@ -14,6 +14,7 @@ from itcell.core import clock
 from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
 from itcell.organisation import demo as organisation_demo
+from itcell.publishing import demo as publishing_demo
 
 DEMO_PASSWORD = "itcell-demo-2020"  # noqa: S105  (the demo's, printed on purpose)
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             organisation_demo.build(
                 election=exercise, password=DEMO_PASSWORD, first_day=clock.today_ist()
             )
+            publishing_demo.build(election=exercise)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {election.name_en} and its exercise copy "
