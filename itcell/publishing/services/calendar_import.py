@@ -8,7 +8,7 @@ The header names the columns, in any case and order: ``date``, ``time``, ``title
 ``paid_promotion``, ``mcmc_certificate`` and ``fast_lane`` when wanted. Lists are separated by
 ``;``. Every bad row is reported with its line number (the header is line 1) and column; when
 any row is bad, nothing is imported. A row passes the same rules as the compose screen
-(``posts._check``)."""
+(``posts.check_post``)."""
 
 import csv
 import io
@@ -29,7 +29,7 @@ from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
 from itcell.publishing.errors import Blocked, PostInvalid
 from itcell.publishing.models import Channel, Platform, Post
-from itcell.publishing.services.posts import PostInput, _check, create_post, submit_post
+from itcell.publishing.services.posts import PostInput, check_post, create_post, submit_post
 from itcell.publishing.workflow import PostState
 
 REQUIRED = ("date", "time", "title", "text_hi", "text_en", "channels")
@@ -40,8 +40,6 @@ SEPARATOR = ";"
 YES, NO = frozenset({"yes", "true", "1"}), frozenset({"no", "false", "0", ""})
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-TITLE_LENGTH = Post._meta.get_field("title").max_length or 200
-CERTIFICATE_LENGTH = Post._meta.get_field("mcmc_certificate").max_length or 100
 FINAL = (PostState.REJECTED, PostState.WITHDRAWN)  # posts that no longer count as the desk's
 
 Report = Callable[[str, str], None]  # (message, column): one problem on the current row
@@ -246,19 +244,7 @@ def _parse(
             report(_("A cell is under a column with no name: name the column or empty it."), "")
         values = {name: cells[position] for name, position in columns.items()}
         title = values["title"].strip()
-        if len(title) > TITLE_LENGTH:
-            report(
-                _("The title has %(used)d characters; at most %(most)d: shorten it.")
-                % {"used": len(title), "most": TITLE_LENGTH},
-                "title",
-            )
         certificate = values.get("mcmc_certificate", "").strip()
-        if len(certificate) > CERTIFICATE_LENGTH:
-            report(
-                _("The MCMC number has %(used)d characters; at most %(most)d: check it.")
-                % {"used": len(certificate), "most": CERTIFICATE_LENGTH},
-                "mcmc_certificate",
-            )
         publish_at = _publish_at(values["date"], values["time"], report)
         chosen = channels.resolve(values["channels"], report)
         data = PostInput(
@@ -275,7 +261,7 @@ def _parse(
         )
         unknown_channels = any(p.field == "channels" for p in problems[before:])
         try:
-            _check(desk=desk, data=data, source=source)
+            check_post(desk=desk, data=data, source=source)
         except PostInvalid as invalid:
             by_pk = {channel.pk: channel for channel in chosen}
             no_text = any(p.field == "text_hi" for p in invalid.problems)

@@ -51,7 +51,7 @@ class _Checked:
     talking_point: TalkingPoint | None
 
 
-def _check(*, desk: Desk, data: PostInput, source: str = "") -> _Checked:
+def check_post(*, desk: Desk, data: PostInput, source: str = "") -> _Checked:
     """Everything wrong with ``data`` for a post of ``desk``, as one PostInvalid."""
     problems: list[Problem] = []
 
@@ -60,6 +60,16 @@ def _check(*, desk: Desk, data: PostInput, source: str = "") -> _Checked:
 
     if not data.title.strip():
         problem(_("Give the post a title (for the cell only)."), "title")
+    for name, value, most in (
+        ("title", data.title, 200),
+        ("mcmc_certificate", data.mcmc_certificate, 100),  # the columns' lengths
+    ):
+        if len(value.strip()) > most:
+            problem(
+                _("%(used)d characters; at most %(most)d: shorten it.")
+                % {"used": len(value.strip()), "most": most},
+                name,
+            )
     if not (data.text_hi.strip() or data.text_en.strip()) and not data.media_ids:
         problem(_("Write the post in Hindi or English."), "text_hi")
     channels = list(Channel.objects.filter(election_id=desk.election_id, pk__in=data.variants))
@@ -169,7 +179,7 @@ def _apply(post: Post, data: PostInput, checked: _Checked) -> None:
 def create_post(
     *, desk: Desk, author: User, data: PostInput, source_address: str | None = None
 ) -> Post:
-    checked = _check(desk=desk, data=data)
+    checked = check_post(desk=desk, data=data)
     post = Post(election_id=desk.election_id, desk=desk, author=author)
     _apply(post, data, checked)
     record(
@@ -195,7 +205,7 @@ def edit_post(
     approvals no longer count) and cancels deliveries that have not started."""
     post = lock(post)
     new_state = workflow.next_state(post.state, Event.EDIT)
-    checked = _check(desk=post.desk, data=data)
+    checked = check_post(desk=post.desk, data=data)
     before = snapshot(post)
     _apply(post, data, checked)
     post.version += 1
