@@ -39,7 +39,7 @@ from itcell.publishing.forms import (
 )
 from itcell.publishing.models import Channel, Delivery, DistributionTask, Post
 from itcell.publishing.services import calendar_import, delivery, library, posts, review
-from itcell.publishing.services.scheduling import schedule_post, unschedule_post
+from itcell.publishing.services.scheduling import next_slot, schedule_post, unschedule_post
 from itcell.publishing.workflow import PostState, allowed_events
 
 D = Delivery.State
@@ -175,13 +175,14 @@ def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse
     progress, eligible = selectors.get_progress(post)
     deliveries = list(post.deliveries.select_related("channel").order_by("channel__platform"))
     events = allowed_events(post.state)
+    variants = selectors.list_variants(post)
     return render(
         request,
         "publishing/post.html",
         _context(
             asker,
             post=post,
-            variants=selectors.list_variants(post),
+            variants=variants,
             acs=list(post.acs.order_by("number")),
             media=list(post.media.all()),
             claims=list(post.claims.all()),
@@ -204,6 +205,12 @@ def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse
             note_form=NoteForm(),
             settle_form=SettleForm(),
             now=clock.now(),
+            next_slot=next_slot(channels=[v.channel for v in variants], after=clock.now()),
+            shared_by_ac={
+                d.pk: selectors.count_shared_by_ac(delivery=d)
+                for d in deliveries
+                if d.state == D.PUBLISHED and d.remote_id.startswith("tasks-")
+            },
         ),
     )
 

@@ -48,7 +48,7 @@ from itcell.publishing.errors import (
 from itcell.publishing.models import Channel, Delivery, DistributionTask, Pause, Post
 from itcell.publishing.screening import Checkpoint, screen
 from itcell.publishing.selectors import get_active_pause
-from itcell.publishing.services.notices import tell_delivery_problem
+from itcell.publishing.services.notices import tell_delivery_problem, tell_volunteers
 from itcell.publishing.workflow import Event, PostState
 
 D = Delivery.State
@@ -344,6 +344,7 @@ def _distribute(delivery: Delivery) -> str:
         ],
         ignore_conflicts=True,
     )
+    tell_volunteers(delivery, list(tasks_))
     return _finish(
         delivery,
         delivery.attempts,

@@ -78,3 +78,15 @@ def tell_delivery_problem(delivery: Delivery) -> None:
         url=post_url(post),
         dedupe_key=f"delivery:{delivery.pk}:{delivery.state}",
     )
+
+
+def tell_volunteers(delivery: Delivery, user_ids: list[int]) -> None:
+    post = delivery.post
+    notify(
+        recipients=User.objects.filter(pk__in=user_ids),
+        kind=Kind.SYSTEM,
+        title=format_lazy(_("To share by hand: {title}"), title=post.title),
+        body=format_lazy(_("On {channel}, from your own account."), channel=str(delivery.channel)),
+        url=reverse("publishing:tasks", args=[post.election.slug]),
+        dedupe_key=f"share:{delivery.pk}",
+    )

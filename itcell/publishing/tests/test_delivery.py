@@ -8,6 +8,7 @@ from itcell.core import clock
 from itcell.publishing.errors import (
     AuthExpired,
     OutcomeUnknown,
+    PublishingError,
     RateLimited,
     Reason,
     Rejected,
@@ -281,3 +282,20 @@ def test_manual_channel_turns_the_post_into_tasks_for_the_desks_volunteers(cell)
     volunteers = set(delivery.tasks.values_list("volunteer__username", flat=True))
     assert {"writer", "lead"} <= volunteers
     assert "spokesperson" not in volunteers  # HQ shares nothing by hand
+
+
+def test_volunteers_are_told_and_shares_are_counted_per_constituency(cell):
+    from itcell.notifications.models import Notification
+    from itcell.publishing.selectors import count_shared_by_ac
+
+    whatsapp = channel(
+        cell.election, handle="WhatsApp groups", connector="manual", platform="whatsapp"
+    )
+    delivery = due(cell.scheduled(variants={whatsapp.pk: ""}))
+    deliver(delivery_id=delivery.pk)
+    assert Notification.objects.filter(recipient=cell.writer, url__contains="/sharing/").exists()
+    task = delivery.tasks.get(volunteer=cell.writer)
+    with pytest.raises(PublishingError, match="link"):
+        service.mark_shared(task=task, volunteer=cell.writer)
+    service.mark_shared(task=task, volunteer=cell.writer, link="https://wa.me/p/1")
+    assert count_shared_by_ac(delivery=delivery) == [(52, 2, 1)]
