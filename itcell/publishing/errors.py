@@ -30,7 +30,7 @@ from itcell.core.errors import InvalidInput, ItcellError
 
 
 class Reason(models.TextChoices):
-    """Why a delivery did not (or may not have) published. Labels complete "Not published:"."""
+    """Why a delivery was not (or may not have been) published. Labels complete "Not published:"."""
 
     RATE_LIMITED = "rate_limited", _("the platform asked us to post less often")
     SERVER_ERROR = "server_error", _("the platform had an error on its side")

@@ -188,7 +188,7 @@ class PauseForm(forms.Form):
 class SettleForm(forms.Form):
     published = forms.TypedChoiceField(
         label=_("On the platform?"),
-        choices=[("yes", _("Yes, it is there")), ("no", _("No, it is not there"))],
+        choices=[("yes", _("Yes, it is there")), ("no", _("No: try again now"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
@@ -209,7 +209,10 @@ class MediumForm(forms.Form):
         label=_("Printer and publisher (posters)"), max_length=300, required=False
     )
     desk = forms.ModelChoiceField(
-        label=_("Library"), queryset=Desk.objects.none(), required=False, empty_label=_("State")
+        label=_("Library"),
+        queryset=Desk.objects.none(),
+        required=False,
+        empty_label=_("State library"),
     )
 
     def __init__(self, *args: Any, desks: Any, **kwargs: Any) -> None:

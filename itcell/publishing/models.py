@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itcell.core import clock
 from itcell.core.models import TimeStampedModel
@@ -348,7 +349,7 @@ class Delivery(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RETRYING = "retrying", _("Waiting to try again")
-        PUBLISHING = "publishing", _("Publishing")
+        PUBLISHING = "publishing", pgettext_lazy("delivery state", "Publishing")
         PUBLISHED = "published", _("Published")
         FAILED = "failed", _("Failed")
         UNCONFIRMED = "unconfirmed", _("Unconfirmed")

@@ -347,7 +347,11 @@ def list_timeline(post: Post) -> list[TimelineEntry]:
 
 
 def list_variants(post: Post) -> list[Variant]:
-    return list(post.variants.select_related("channel").order_by("channel__platform"))
+    return list(
+        post.variants.select_related("channel")
+        .prefetch_related("channel__slots")  # the post page offers each channel's next slot
+        .order_by("channel__platform")
+    )
 
 
 def list_sandbox_feed(*, election: Election, limit: int = 100) -> list[SandboxPost]:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.core import clock
@@ -367,7 +368,12 @@ def import_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
         except InvalidInput as error:
             problems = error.problems
         else:
-            messages.success(request, _("%(n)d posts imported as drafts.") % {"n": len(created)})
+            n = len(created)
+            messages.success(
+                request,
+                ngettext("%(n)d post imported as a draft.", "%(n)d posts imported as drafts.", n)
+                % {"n": n},
+            )
             return redirect("publishing:calendar", slug)
     return render(
         request,
@@ -454,7 +460,13 @@ def pause(request: SignedInRequest, slug: str) -> HttpResponse:
             pause=chosen, actor=asker.user, source_address=client_address(request)
         )
         messages.success(
-            request, _("Publishing resumed; %(n)d held deliveries go now.") % {"n": sent}
+            request,
+            ngettext(
+                "Publishing resumed; %(n)d held delivery goes now.",
+                "Publishing resumed; %(n)d held deliveries go now.",
+                sent,
+            )
+            % {"n": sent},
         )
         return back
     form = PauseForm(request.POST, desks=Desk.objects.filter(election=election, is_active=True))

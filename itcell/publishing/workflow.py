@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itcell.publishing.errors import WorkflowError
 
@@ -22,7 +23,7 @@ class PostState(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     SCHEDULED = "scheduled", _("Scheduled")
-    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHING = "publishing", pgettext_lazy("post state", "Publishing")
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
     REJECTED = "rejected", _("Rejected")
@@ -81,26 +82,24 @@ def next_state(state: PostState | str, event: Event) -> PostState:
     try:
         return TRANSITIONS[(PostState(state), event)]
     except KeyError:
-        raise WorkflowError(
-            _("A post that is “%(state)s” cannot be %(event)s.")
-            % {"state": PostState(state).label, "event": EVENT_VERBS[event]}
-        ) from None
+        raise WorkflowError(REFUSALS[event] % {"state": PostState(state).label}) from None
 
 
 def allowed_events(state: PostState | str) -> set[Event]:
     return {event for (s, event) in TRANSITIONS if s == state}
 
 
-EVENT_VERBS = {
-    E.EDIT: _("edited"),
-    E.SUBMIT: _("sent for review"),
-    E.APPROVE: _("approved"),
-    E.REQUEST_CHANGES: _("sent back for changes"),
-    E.REJECT: _("rejected"),
-    E.SCHEDULE: _("scheduled"),
-    E.UNSCHEDULE: _("taken off the schedule"),
-    E.START: _("published"),
-    E.SUCCEED: _("marked published"),
-    E.FAIL: _("marked failed"),
-    E.WITHDRAW: _("withdrawn"),
+#: What a person is told when ``event`` does not apply to a post in its state.
+REFUSALS = {
+    E.EDIT: _("This post is “%(state)s”: it can no longer be edited; withdraw it instead."),
+    E.SUBMIT: _("This post is “%(state)s”: only a draft can be sent for review."),
+    E.APPROVE: _("This post is “%(state)s”: only a post in review can be approved."),
+    E.REQUEST_CHANGES: _("This post is “%(state)s”: changes can be asked only during review."),
+    E.REJECT: _("This post is “%(state)s”: only a post in review can be rejected."),
+    E.SCHEDULE: _("This post is “%(state)s”: only an approved post can be scheduled."),
+    E.UNSCHEDULE: _("This post is “%(state)s”: it is not on the schedule."),
+    E.START: _("This post is “%(state)s”: it is not to be published."),
+    E.SUCCEED: _("This post is “%(state)s”: it is not being published."),
+    E.FAIL: _("This post is “%(state)s”: it is not being published."),
+    E.WITHDRAW: _("This post is “%(state)s”: there is nothing to withdraw."),
 }

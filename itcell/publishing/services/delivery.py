@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from itcell.accounts.models import User
 from itcell.audit.services import record
@@ -95,7 +96,7 @@ def hold_reason(delivery: Delivery) -> str:
     if pause is not None:
         return _("Paused: %(reason)s") % {"reason": pause.reason}
     if delivery.channel.status != Channel.Status.CONNECTED:
-        return _("Channel %(status)s") % {"status": delivery.channel.get_status_display()}
+        return _("Channel: %(status)s") % {"status": delivery.channel.get_status_display()}
     return ""
 
 
@@ -349,7 +350,8 @@ def _distribute(delivery: Delivery) -> str:
         delivery,
         delivery.attempts,
         D.PUBLISHED,
-        detail=_("Handed to %(n)d volunteers") % {"n": len(tasks_)},
+        detail=ngettext("Handed to %(n)d volunteer", "Handed to %(n)d volunteers", len(tasks_))
+        % {"n": len(tasks_)},
         published=Published(remote_id=f"tasks-{delivery.pk}"),
     )
 

@@ -3,6 +3,7 @@ decided, the desk's leads and the cell's head when a delivery needs a person."""
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +44,8 @@ def ask_reviewers(post: Post) -> None:
     )
 
 
-def tell_author(post: Post, what: str, note: str = "") -> None:
+def tell_author(post: Post, what: Promise, note: str = "") -> None:
+    """``what`` happened to the author's post (lazy: they read it in their language)."""
     notify(
         recipients=[post.author],
         kind=Kind.REVIEW_REQUEST,

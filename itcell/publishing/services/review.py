@@ -91,7 +91,7 @@ def approve_post(
     elif post.publish_at is not None and post.publish_at > clock.now():
         schedule_post(post=post, at=post.publish_at, actor=reviewer)
     else:
-        tell_author(post, _("approved: choose when to publish"))
+        tell_author(post, gettext_lazy("approved: choose when to publish"))
     return review
 
 
@@ -135,7 +135,7 @@ def _decide(
         after={"state": post.state, "round": post.round, "note": review.note},
         source_address=source_address,
     )
-    tell_author(post, str(review.get_decision_display()).lower(), review.note)
+    tell_author(post, OUTCOMES[decision], review.note)
     return review
 
 
@@ -159,6 +159,12 @@ def comment(*, post: Post, author: User, note: str, source_address: str | None =
         source_address=source_address,
     )
     return review
+
+
+OUTCOMES = {
+    Review.Decision.REJECT: gettext_lazy("rejected"),
+    Review.Decision.REQUEST_CHANGES: gettext_lazy("changes asked"),
+}
 
 
 def escalate_reviews(*, election: Election) -> int:
