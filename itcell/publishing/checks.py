@@ -1,4 +1,5 @@
-"""System check: every configured connector builds, and every channel names one."""
+"""System check: every configured connector builds. (A channel naming an alias that is not
+configured fails its deliveries as misconfigured, with a notice to the desk.)"""
 
 from typing import Any
 

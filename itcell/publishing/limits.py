@@ -73,16 +73,23 @@ def _x_weight(char: str) -> int:
 
 
 def graphemes(text: str) -> int:
-    """User-perceived characters: combining marks, joiners and a consonant after a virama
-    belong to the character before them (Unicode's extended grapheme clusters, as Bluesky
-    counts them, for the scripts itcell writes)."""
-    count, previous = 0, ""
+    """User-perceived characters, as Bluesky counts them (Unicode's extended grapheme
+    clusters) for the scripts and emoji itcell writes: combining marks, joiners, a consonant
+    after a virama, anything after a zero-width joiner, skin-tone modifiers and the second of
+    a pair of regional indicators (a flag) belong to the character before them."""
+    count, previous, open_flag = 0, "", False
     for char in text:
+        code = ord(char)
+        regional = 0x1F1E6 <= code <= 0x1F1FF
         joins = (
             unicodedata.category(char) in ("Mn", "Mc", "Me")
             or char in "\u200c\u200d\ufe0f"
+            or previous == "\u200d"
+            or 0x1F3FB <= code <= 0x1F3FF
             or (previous == VIRAMA and unicodedata.category(char) == "Lo")
+            or (regional and open_flag)
         )
+        open_flag = regional and not open_flag
         if not joins:
             count += 1
         previous = char
@@ -163,4 +170,4 @@ def as_json() -> dict[str, Any]:
 
 
 def hashtags(text: str) -> list[str]:
-    return HASHTAG.findall(text)
+    return HASHTAG.findall(URL.sub(" ", text))  # a link's #fragment is no hashtag

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from itcell.accounts.models import User
 from itcell.audit.models import AuditEvent
-from itcell.elections.models import Election
+from itcell.elections.models import AssemblyConstituency, Election
 from itcell.organisation.models import Desk, Membership
 from itcell.organisation.permissions import Grant, Target, allows
-from itcell.organisation.roles import STATE_WIDE_ROLES, Action, Role
+from itcell.organisation.roles import APPROVER_ROLES, STATE_WIDE_ROLES, Action, Role
 from itcell.organisation.selectors import escalation_step, get_grants
 from itcell.publishing import approval
 from itcell.publishing.models import (
@@ -33,7 +33,8 @@ from itcell.publishing.workflow import PostState
 
 
 def post_target(post: Post) -> Target:
-    return Target(desk_id=post.desk_id, acs=frozenset(post.acs.values_list("number", flat=True)))
+    # .all(): served from a prefetch when the caller made one (lists of posts)
+    return Target(desk_id=post.desk_id, acs=frozenset(ac.number for ac in post.acs.all()))
 
 
 def access_post(
@@ -52,13 +53,55 @@ def access_post(
     return post
 
 
-def get_steps(post: Post) -> tuple[approval.Step, ...]:
+@dataclass(frozen=True)
+class Reviewers:
+    """What review decisions read, loaded once for any number of posts of one election: its
+    approval policies and who holds which role where (two queries)."""
+
+    policies: list[ApprovalPolicy]
+    holders: list[tuple[Grant, User]]
+
+    @classmethod
+    def load(cls, election_id: int) -> "Reviewers":
+        policies = list(
+            ApprovalPolicy.objects.filter(election_id=election_id).prefetch_related("steps")
+        )
+        roles = set(APPROVER_ROLES) | {s.role for p in policies for s in p.steps.all()}
+        memberships = (
+            Membership.objects.filter(
+                desk__election_id=election_id,
+                desk__is_active=True,
+                is_active=True,
+                user__is_active=True,
+                role__in=[str(r) for r in roles],
+            )
+            .select_related("user", "desk")
+            .prefetch_related(
+                Prefetch("desk__acs", queryset=AssemblyConstituency.objects.only("number"))
+            )
+        )
+        holders = [
+            (
+                Grant(
+                    role=Role(m.role),
+                    desk_id=m.desk_id,
+                    desk_acs=frozenset(ac.number for ac in m.desk.acs.all()),
+                    state_wide=m.desk.kind == Desk.Kind.HQ,
+                ),
+                m.user,
+            )
+            for m in memberships
+        ]
+        return cls(policies, holders)
+
+
+def get_steps(post: Post, reviewers: Reviewers | None = None) -> tuple[approval.Step, ...]:
     """The review steps for ``post``: one approval in the fast lane; else the policy of its
     first channel that has one, else its desk's, else the election's, else any approver."""
     if post.fast_lane:
         return approval.ANY_APPROVER
-    policies = ApprovalPolicy.objects.filter(election_id=post.election_id).prefetch_related("steps")
-    channel_ids = list(post.variants.values_list("channel_id", flat=True))
+    policies = (reviewers or Reviewers.load(post.election_id)).policies
+    channel_ids = {v.channel_id for v in post.variants.all()}
     candidates = [
         *(p for p in policies if p.channel_id in channel_ids),
         *(p for p in policies if p.channel_id is None and p.desk_id == post.desk_id),
@@ -83,48 +126,44 @@ def reviewer_roles(*, grants: list[Grant], target: Target) -> set[Role]:
     return {g.role for g in grants if g.covers(target)}
 
 
-def list_eligible(*, post: Post, steps: tuple[approval.Step, ...]) -> dict[int, list[User]]:
+def list_eligible(
+    *, post: Post, steps: tuple[approval.Step, ...], reviewers: Reviewers | None = None
+) -> dict[int, list[User]]:
     """For each step, the people who may approve it: holders of its roles whose desk reaches
     the post (state-wide roles reach every post)."""
     target = post_target(post)
-    roles = {role for step in steps for role in step.roles}
-    memberships = (
-        Membership.objects.filter(
-            desk__election_id=post.election_id,
-            desk__is_active=True,
-            is_active=True,
-            role__in=[r.value for r in roles],
-        )
-        .select_related("user", "desk")
-        .prefetch_related("desk__acs")
-    )
     reach: dict[Role, dict[int, User]] = {}
-    for m in memberships:
-        grant = Grant(
-            role=Role(m.role),
-            desk_id=m.desk_id,
-            desk_acs=frozenset(ac.number for ac in m.desk.acs.all()),
-            state_wide=m.desk.kind == Desk.Kind.HQ,
-        )
-        if grant.covers(target) and m.user.is_active:
-            reach.setdefault(grant.role, {})[m.user_id] = m.user
+    for grant, user in (reviewers or Reviewers.load(post.election_id)).holders:
+        if grant.covers(target):
+            reach.setdefault(grant.role, {})[user.pk] = user
     return {
         step.position: sorted(
             {u.pk: u for role in step.roles for u in reach.get(role, {}).values()}.values(),
-            key=lambda u: str(u),
+            key=str,
         )
         for step in steps
     }
 
 
-def get_progress(post: Post) -> tuple[approval.Progress, dict[int, list[User]]]:
-    steps = get_steps(post)
-    eligible = list_eligible(post=post, steps=steps)
-    approvals = post.reviews.filter(round=post.round, decision=Review.Decision.APPROVE)
+def _approvals(post: Post) -> list[Review]:
+    """This round's approvals (from a prefetch of ``reviews`` when there is one)."""
+    return [
+        r
+        for r in post.reviews.all()
+        if r.round == post.round and r.decision == Review.Decision.APPROVE
+    ]
+
+
+def get_progress(
+    post: Post, reviewers: Reviewers | None = None
+) -> tuple[approval.Progress, dict[int, list[User]]]:
+    reviewers = reviewers or Reviewers.load(post.election_id)
+    steps = get_steps(post, reviewers)
+    eligible = list_eligible(post=post, steps=steps, reviewers=reviewers)
     return (
         approval.progress(
             steps=steps,
-            approvals=[(r.step or 0, r.reviewer_id) for r in approvals],
+            approvals=[(r.step or 0, r.reviewer_id) for r in _approvals(post)],
             eligible={pos: frozenset(u.pk for u in users) for pos, users in eligible.items()},
             author_id=post.author_id,
         ),
@@ -151,13 +190,7 @@ def list_active_pauses(*, election: Election) -> list[Pause]:
 
 def step_started_at(post: Post) -> datetime | None:
     """When the waiting step began: the submission, or the last approval since."""
-    last = (
-        post.reviews.filter(round=post.round, decision=Review.Decision.APPROVE)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return last or post.submitted_at
+    return max((r.at for r in _approvals(post)), default=None) or post.submitted_at
 
 
 def review_deadline(post: Post) -> datetime | None:
@@ -176,8 +209,8 @@ def _visible(posts: QuerySet[Post], grants: list[Grant], action: Action) -> Quer
 
 
 def list_review_queue(*, user: User, election: Election) -> list["QueueItem"]:
-    """Posts in review this person can see, oldest first (fast lane on top); ``mine`` marks
-    those waiting for their approval."""
+    """Posts in review within this person's reach as an approver, oldest first (fast lane on
+    top); ``mine`` marks those waiting for their approval now."""
     grants = get_grants(user=user, election=election)
     posts = (
         _visible(
@@ -186,14 +219,15 @@ def list_review_queue(*, user: User, election: Election) -> list["QueueItem"]:
             Action.APPROVE,
         )
         .select_related("desk", "author")
-        .prefetch_related("acs", "variants__channel")
+        .prefetch_related("acs", "variants__channel", "variants__post", "reviews")
     )
+    reviewers = Reviewers.load(election.pk)
     items = []
     for post in posts.order_by("-fast_lane", "submitted_at"):
-        progress, eligible = get_progress(post)
+        progress, eligible = get_progress(post, reviewers)
         if progress.step is None:
             continue
-        target = Target(desk_id=post.desk_id, acs=frozenset(ac.number for ac in post.acs.all()))
+        target = post_target(post)
         mine = (
             post.author_id != user.pk
             and approval.may_approve(

@@ -10,9 +10,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,6 +57,7 @@ def _post(asker: Asker, post_id: int, action: Action = Action.VIEW) -> Post:
     post = (
         Post.objects.filter(election=asker.election, pk=post_id)
         .select_related("desk", "author", "talking_point", "election")
+        .prefetch_related("acs", "variants", "reviews__reviewer")
         .first()
     )
     if post is None:
@@ -124,14 +127,15 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
     form = ComposeForm(request.POST or None, desk=desk)
     if request.method == "POST" and form.is_valid():
         try:
-            post = posts.create_post(
-                desk=desk,
-                author=asker.user,
-                data=form.post_input(),
-                source_address=client_address(request),
-            )
-            if "submit" in request.POST:
-                posts.submit_post(post=post, author=asker.user)
+            with transaction.atomic():  # a refused submission leaves no stray draft
+                post = posts.create_post(
+                    desk=desk,
+                    author=asker.user,
+                    data=form.post_input(),
+                    source_address=client_address(request),
+                )
+                if "submit" in request.POST:
+                    posts.submit_post(post=post, author=asker.user)
         except InvalidInput as error:
             add_problems(form, error.problems)
         except ItcellError as error:
@@ -146,7 +150,7 @@ def edit(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse:
     asker = asker_for(request, slug)
     post = _post(asker, post_id, Action.DRAFT)
     if post.state not in {s for s in PostState if "edit" in allowed_events(s)}:
-        messages.error(request, _("This post can no longer be edited: withdraw it instead."))
+        messages.error(request, _("This post can no longer be edited."))
         return redirect("publishing:post", slug, post.pk)
     form = ComposeForm(request.POST or None, desk=post.desk, initial=ComposeForm.initial_for(post))
     if request.method == "POST" and form.is_valid():
@@ -173,10 +177,12 @@ def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse
     asker = asker_for(request, slug)
     post = _post(asker, post_id)
     target = selectors.post_target(post)
-    progress, eligible = selectors.get_progress(post)
+    reviewers = selectors.Reviewers.load(asker.election.pk)
+    progress, eligible = selectors.get_progress(post, reviewers)
     deliveries = list(post.deliveries.select_related("channel").order_by("channel__platform"))
     events = allowed_events(post.state)
     variants = selectors.list_variants(post)
+    pauses = selectors.list_active_pauses(election=asker.election)
     return render(
         request,
         "publishing/post.html",
@@ -184,16 +190,16 @@ def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse
             asker,
             post=post,
             variants=variants,
-            acs=list(post.acs.order_by("number")),
+            acs=sorted(post.acs.all(), key=lambda ac: ac.number),
             media=list(post.media.all()),
             claims=list(post.claims.all()),
-            steps=selectors.get_steps(post),
+            steps=selectors.get_steps(post, reviewers),
             progress=progress,
             eligible=eligible,
             deadline=selectors.review_deadline(post) if post.state == PostState.IN_REVIEW else None,
-            reviews=list(post.reviews.select_related("reviewer")),
+            reviews=list(post.reviews.all()),
             deliveries=[
-                (d, delivery.hold_reason(d) if d.state in (D.PENDING, D.RETRYING) else "")
+                (d, delivery.hold_reason(d, pauses) if d.state in (D.PENDING, D.RETRYING) else "")
                 for d in deliveries
             ],
             engagement=selectors.list_engagement(post=post),
@@ -391,6 +397,7 @@ def deliveries(request: SignedInRequest, slug: str) -> HttpResponse:
     election = asker.election
     waiting = selectors.list_deliveries(election=election, states=[D.PENDING, D.RETRYING])
     pause_desks = Desk.objects.filter(election=election, is_active=True)
+    pauses = selectors.list_active_pauses(election=election)
     return render(
         request,
         "publishing/deliveries.html",
@@ -400,9 +407,9 @@ def deliveries(request: SignedInRequest, slug: str) -> HttpResponse:
             unconfirmed=selectors.list_deliveries(election=election, states=[D.UNCONFIRMED]),
             failed=selectors.list_deliveries(election=election, states=[D.FAILED], limit=50),
             publishing=selectors.list_deliveries(election=election, states=[D.PUBLISHING]),
-            waiting=[(d, delivery.hold_reason(d)) for d in waiting],
+            waiting=[(d, delivery.hold_reason(d, pauses)) for d in waiting],
             published=selectors.list_recently_published(election=election),
-            pauses=selectors.list_active_pauses(election=election),
+            pauses=pauses,
             pause_form=PauseForm(desks=pause_desks),
             may_pause_all=asker.may(Action.PAUSE_PUBLISHING, org.state_target(election=election)),
             may_settle=asker.may(Action.APPROVE),
@@ -439,12 +446,16 @@ def settle_delivery(request: SignedInRequest, slug: str, delivery_id: int) -> Ht
             messages.error(request, str(error))
         else:
             messages.success(request, _("Settled."))
-    return redirect(request.POST.get("next") or reverse("publishing:deliveries", args=[slug]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("publishing:deliveries", args=[slug])
+    return redirect(back)
 
 
 @require_POST
 def pause(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = asker_for(request, slug)
+    asker.require(Action.PAUSE_PUBLISHING)  # somewhere; where is checked below
     election = asker.election
     back = redirect("publishing:deliveries", slug)
     if "resume" in request.POST:

@@ -91,7 +91,7 @@ def allowed_events(state: PostState | str) -> set[Event]:
 
 #: What a person is told when ``event`` does not apply to a post in its state.
 REFUSALS = {
-    E.EDIT: _("This post is “%(state)s”: it can no longer be edited; withdraw it instead."),
+    E.EDIT: _("This post is “%(state)s”: it can no longer be edited."),
     E.SUBMIT: _("This post is “%(state)s”: only a draft can be sent for review."),
     E.APPROVE: _("This post is “%(state)s”: only a post in review can be approved."),
     E.REQUEST_CHANGES: _("This post is “%(state)s”: changes can be asked only during review."),

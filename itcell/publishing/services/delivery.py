@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -85,14 +86,20 @@ def enqueue_delivery(delivery: Delivery) -> None:
             Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=None)
             return
         job = job.using(run_after=run_at)
-    Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=run_at)
+    # Never in the past: the sweep re-enqueues what stays unstarted STALE after this.
+    Delivery.objects.filter(pk=delivery.pk).update(enqueued_for=max(run_at, clock.now()))
     # robust: a broker that is down must not undo the schedule; the sweep enqueues it later.
     transaction.on_commit(partial(job.enqueue, delivery_id=delivery.pk), robust=True)
 
 
-def hold_reason(delivery: Delivery) -> str:
-    """Why a waiting delivery may not go now ("" when nothing holds it)."""
-    pause = get_active_pause(election=delivery.post.election_id, desk_id=delivery.post.desk_id)
+def hold_reason(delivery: Delivery, pauses: Sequence[Pause] | None = None) -> str:
+    """Why a waiting delivery may not go now ("" when nothing holds it). ``pauses``: the
+    election's active pauses, when the caller has them (a list of deliveries)."""
+    post = delivery.post
+    if pauses is None:
+        pause = get_active_pause(election=post.election_id, desk_id=post.desk_id)
+    else:
+        pause = next((p for p in pauses if p.desk_id in (None, post.desk_id)), None)
     if pause is not None:
         return _("Paused: %(reason)s") % {"reason": pause.reason}
     if delivery.channel.status != Channel.Status.CONNECTED:
@@ -160,7 +167,19 @@ def _claim(delivery_id: int) -> Claim | str:
             return _finish(
                 delivery, delivery.attempts, D.FAILED, Reason.BLOCKED, str(blocked), from_=WAITING
             )
-        connector = get_connector(delivery.channel.connector)
+        try:
+            connector = get_connector(delivery.channel.connector)
+            account = account_for(delivery.channel)
+        except (ConnectorError, ImproperlyConfigured) as error:
+            # A person must fix the channel; retrying would only hide it.
+            return _finish(
+                delivery,
+                delivery.attempts,
+                D.FAILED,
+                Reason.MISCONFIGURED,
+                str(error),
+                from_=WAITING,
+            )
         delivery.state, delivery.claimed_at = D.PUBLISHING, now
         delivery.attempts += 1
         delivery.save(update_fields=["state", "claimed_at", "attempts"])
@@ -179,7 +198,7 @@ def _claim(delivery_id: int) -> Claim | str:
             delivery,
             delivery.attempts,
             connector,
-            account_for(delivery.channel),
+            account,
             outgoing_for(delivery),
         )
 
@@ -208,10 +227,20 @@ def deliver(*, delivery_id: int) -> str:
     return _finish(delivery, claim.attempt, D.PUBLISHED, published=published)
 
 
-def _retry_or_fail(claim: Claim, reason: str, detail: str, retry_after: float | None = None) -> str:
+def _retry_or_fail(
+    claim: Claim,
+    reason: str,
+    detail: str,
+    retry_after: float | None = None,
+    *,
+    maybe_landed: bool = False,
+) -> str:
+    """Try again later; after the last try, failed — or unconfirmed when a try may have
+    landed (an unknown outcome retried only because the platform dedupes)."""
     delay = retry_delay(attempts=claim.attempt, retry_after=retry_after)
     if delay is None:
-        return _finish(claim.delivery, claim.attempt, D.FAILED, reason, detail)
+        final = D.UNCONFIRMED if maybe_landed else D.FAILED
+        return _finish(claim.delivery, claim.attempt, final, reason, detail)
     return _finish(
         claim.delivery, claim.attempt, D.RETRYING, reason, detail, retry_at=clock.now() + delay
     )
@@ -220,7 +249,7 @@ def _retry_or_fail(claim: Claim, reason: str, detail: str, retry_after: float | 
 def _after_unknown(claim: Claim, reason: str, detail: str) -> str:
     if claim.connector.idempotent_publish:
         # The platform drops a second post with the same key: trying again is safe.
-        return _retry_or_fail(claim, reason, detail)
+        return _retry_or_fail(claim, reason, detail, maybe_landed=True)
     if claim.connector.can_find:
         # Leave it "publishing": once the lease is over (anything in flight has landed by
         # then) the sweep looks the post up by its key.
@@ -419,7 +448,7 @@ def recover(*, delivery_id: int) -> bool:
     )
     reason = delivery.reason or Reason.WORKER_LOST
     if connector.idempotent_publish:
-        _retry_or_fail(claim, reason, delivery.detail)
+        _retry_or_fail(claim, reason, delivery.detail, maybe_landed=True)
         return True
     if connector.can_find:
         try:

@@ -77,8 +77,8 @@ def add_medium(
             problem(_("This file is a video, not an image."), "file")
         if (file.size or 0) > MAX_BYTES[family]:
             problem(
-                _("The file is %(size)d MB; the library takes at most %(max)d MB.")
-                % {"size": (file.size or 0) // MB, "max": MAX_BYTES[family] // MB},
+                _("The file is %(size).1f MB; the library takes at most %(max)d MB.")
+                % {"size": (file.size or 0) / MB, "max": MAX_BYTES[family] // MB},
                 "file",
             )
     if not title.strip():

@@ -74,7 +74,8 @@ def approve_post(
     progress, _eligible = get_progress(post)
     after: dict[str, Any] = {"round": post.round, "step": step.position, "note": review.note}
     if progress.approved:
-        screen(post=post, checkpoint=Checkpoint.APPROVE, at=clock.now())
+        warnings = screen(post=post, checkpoint=Checkpoint.APPROVE, at=clock.now())
+        after["warnings"] = [str(w) for w in warnings]
         post.state = workflow.next_state(post.state, Event.APPROVE)
         post.approved_at = clock.now()
         post.save(update_fields=["state", "approved_at"])

@@ -11,9 +11,12 @@
   var LETTER = /\p{Lo}/u;
 
   function graphemes(text) {
-    var count = 0, previous = "";
+    var count = 0, previous = "", openFlag = false;
     for (var ch of text) {
-      var joins = MARK.test(ch) || (previous === VIRAMA && LETTER.test(ch));
+      var code = ch.codePointAt(0), regional = code >= 0x1f1e6 && code <= 0x1f1ff;
+      var joins = MARK.test(ch) || previous === "\u200d" || (code >= 0x1f3fb && code <= 0x1f3ff) ||
+        (previous === VIRAMA && LETTER.test(ch)) || (regional && openFlag);
+      openFlag = regional && !openFlag;
       if (!joins) count += 1;
       previous = ch;
     }
