@@ -1,28 +1,29 @@
 from django.contrib import admin
 
+from itcell.audit.admin_audit import AuditedAdmin
 from itcell.elections import models
 
 
 @admin.register(models.State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(AuditedAdmin):
     list_display = ["code", "name_en", "name_hi"]
 
 
 @admin.register(models.District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdmin):
     list_display = ["name_en", "name_hi", "eci_name", "census_name", "state"]
     search_fields = ["name_en", "name_hi", "eci_name", "census_name"]
     exclude = ["boundary"]
 
 
 @admin.register(models.ParliamentaryConstituency)
-class PCAdmin(admin.ModelAdmin):
+class PCAdmin(AuditedAdmin):
     list_display = ["number", "name_en", "name_hi", "reservation", "state"]
     search_fields = ["name_en", "name_hi"]
 
 
 @admin.register(models.AssemblyConstituency)
-class ACAdmin(admin.ModelAdmin):
+class ACAdmin(AuditedAdmin):
     list_display = ["number", "name_en", "name_hi", "reservation", "district", "pc"]
     list_filter = ["reservation", "district"]
     search_fields = ["name_en", "name_hi", "=number"]
@@ -30,7 +31,7 @@ class ACAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(AuditedAdmin):
     list_display = ["short_name", "name_en", "name_hi"]
     search_fields = ["short_name", "name_en", "name_hi"]
 
@@ -46,14 +47,14 @@ class CeilingInline(admin.TabularInline):
 
 
 @admin.register(models.Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(AuditedAdmin):
     list_display = ["slug", "name_en", "counting_date", "own_party", "exercise_of"]
     inlines = [PhaseInline, CeilingInline]
     raw_id_fields = ["exercise_of"]
 
 
 @admin.register(models.ACPoll)
-class ACPollAdmin(admin.ModelAdmin):
+class ACPollAdmin(AuditedAdmin):
     list_display = ["ac", "election", "phase", "poll_close_at"]
     list_filter = ["election", "phase__number"]
     list_editable = ["poll_close_at"]
@@ -62,20 +63,20 @@ class ACPollAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Alliance)
-class AllianceAdmin(admin.ModelAdmin):
+class AllianceAdmin(AuditedAdmin):
     list_display = ["short_name", "name_en", "election"]
     filter_horizontal = ["parties"]
 
 
 @admin.register(models.SeatAllocation)
-class SeatAllocationAdmin(admin.ModelAdmin):
+class SeatAllocationAdmin(AuditedAdmin):
     list_display = ["ac", "alliance", "party", "election"]
     list_filter = ["election", "alliance__short_name", "party"]
     list_select_related = ["ac", "alliance", "party", "election"]
 
 
 @admin.register(models.Candidacy)
-class CandidacyAdmin(admin.ModelAdmin):
+class CandidacyAdmin(AuditedAdmin):
     list_display = ["name", "party", "ac", "gender", "age", "election"]
     list_filter = ["election", "gender"]
     search_fields = ["name", "name_hi", "party__short_name", "=ac__number"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from itcell.audit.admin_audit import AuditedAdmin
 from itcell.publishing.models import (
     ApprovalPolicy,
     ApprovalStep,
@@ -18,7 +19,7 @@ class SlotInline(admin.TabularInline):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(AuditedAdmin):
     list_display = ["handle", "platform", "owner", "desk", "connector", "status"]
     list_filter = ["election", "platform", "status"]
     search_fields = ["handle", "name"]
@@ -33,13 +34,13 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(admin.ModelAdmin):
+class ApprovalPolicyAdmin(AuditedAdmin):
     list_display = ["__str__", "election", "desk", "channel"]
     inlines = [StepInline]
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AuditedAdmin):
     list_display = ["title", "desk", "author", "state", "publish_at"]
     list_filter = ["election", "state"]
     search_fields = ["title"]
@@ -49,7 +50,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AuditedAdmin):
     list_display = ["post", "channel", "state", "due_at", "attempts", "reason"]
     list_filter = ["state", "reason"]
 
@@ -57,4 +58,4 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register([MediaAsset, Pause])
+admin.site.register([MediaAsset, Pause], AuditedAdmin)

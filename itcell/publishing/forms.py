@@ -8,13 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from itcell.elections.models import AssemblyConstituency
-from itcell.organisation.forms import ISTDateTimeField, add_problems
+from itcell.organisation.forms import ISTDateTimeField
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
 from itcell.publishing.models import Channel, MediaAsset, Post
 from itcell.publishing.services.posts import PostInput
-
-__all__ = ["ComposeForm", "add_problems"]
 
 
 class ChannelChoice(forms.ModelMultipleChoiceField):

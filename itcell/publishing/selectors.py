@@ -2,10 +2,9 @@
 queue, the calendar, the deliveries board, a post's timeline, the sandbox feed."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from itcell.accounts.models import User
@@ -35,22 +34,6 @@ from itcell.publishing.workflow import PostState
 def post_target(post: Post) -> Target:
     # .all(): served from a prefetch when the caller made one (lists of posts)
     return Target(desk_id=post.desk_id, acs=frozenset(ac.number for ac in post.acs.all()))
-
-
-def access_post(
-    *, user: User, election: Election, post_id: int, action: Action = Action.VIEW
-) -> Post:
-    """The post, if the person may do ``action`` on it; the same 404 when it is missing."""
-    post = (
-        Post.objects.filter(election=election, pk=post_id)
-        .select_related("desk", "author", "talking_point")
-        .first()
-    )
-    if post is None or not allows(
-        get_grants(user=user, election=election), action, post_target(post)
-    ):
-        raise Http404
-    return post
 
 
 @dataclass(frozen=True)
@@ -427,12 +410,3 @@ def list_engagement(*, post: Post) -> dict[int, list[EngagementSample]]:
     for sample in samples:
         series.setdefault(sample.delivery_id, []).append(sample)
     return series
-
-
-def prefetch_posts(posts: QuerySet[Post]) -> QuerySet[Post]:
-    return posts.prefetch_related(
-        "acs", Prefetch("variants", queryset=Variant.objects.select_related("channel"))
-    )
-
-
-STALE_ENQUEUE = timedelta(minutes=2)  # a due delivery not started by then is enqueued again

@@ -1,4 +1,5 @@
-"""Background jobs of publishing: each takes ids and calls a service."""
+"""Background jobs of publishing: each takes ids and calls a service. (Services import this
+module to enqueue, so each job imports its service when it runs.)"""
 
 from datetime import timedelta
 

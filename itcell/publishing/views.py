@@ -25,7 +25,7 @@ from itcell.core.errors import InvalidInput, ItcellError
 from itcell.core.http import client_address
 from itcell.organisation import selectors as org
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
-from itcell.organisation.forms import ImportForm
+from itcell.organisation.forms import ImportForm, add_problems
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import MATRIX, Action
 from itcell.publishing import limits, selectors
@@ -38,7 +38,6 @@ from itcell.publishing.forms import (
     ScheduleForm,
     SettleForm,
     ShareForm,
-    add_problems,
 )
 from itcell.publishing.models import Channel, Delivery, DistributionTask, Post
 from itcell.publishing.services import calendar_import, delivery, library, posts, review

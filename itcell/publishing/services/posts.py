@@ -1,6 +1,6 @@
 """Writing posts: create, edit (an edit after approval returns the post to review), submit."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,6 @@ class PostInput:
     fast_lane: bool = False
     claims: tuple[tuple[str, str], ...] = ()  # (claim, source URL)
     publish_at: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
