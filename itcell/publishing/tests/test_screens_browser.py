@@ -147,3 +147,81 @@ def test_the_review_queue_reads_in_hindi(page, demo):
     expect(page.locator("h1")).to_contain_text(hindi("Review"))
     expect(page.get_by_role("button", name=hindi("Approve")).first).to_be_visible()
     snap(page, "pub_review_hi")
+
+
+def test_the_calendar_shows_the_days_posts_by_week_and_month(page, demo):
+    sign_in(page, "spokesperson")
+    page.goto(f"/pub/{SLUG}/calendar/?view=week&date=2020-10-27")
+    today = page.locator(".cal .d.today")
+    expect(today).to_contain_text("Evening: health camp")
+    expect(today).to_contain_text("Relief camps open")
+    snap(page, "pub_calendar_week")
+    page.get_by_role("link", name="Month").click()
+    expect(page.locator(".cal.month .d:not(.blank)")).to_have_count(31)
+    page.get_by_role("link", name="Evening: health camp").click()
+    expect(page.locator("h1")).to_contain_text("Scheduled")
+
+
+def test_a_content_calendar_import_names_every_bad_row_and_keeps_nothing(page, demo):
+    sign_in(page, "writer.bahadurganj")
+    page.goto(f"/pub/{SLUG}/calendar/import/")
+    bad = (
+        "date,time,title,text_hi,text_en,channels\n"
+        "2020-10-28,09:00,Morning,सुबह की पोस्ट,,@VIP_Bahadurganj\n"
+        "2020-10-28,25:00,Late,,Late post,@VIP_Bahadurganj\n"
+        "2020-10-28,10:00,Nowhere,कहीं नहीं,,@nobody\n"
+    )
+    page.get_by_label("Or paste the CSV").fill(bad)
+    page.get_by_role("button", name="Import as drafts").click()
+    problems = page.locator(".problems")
+    expect(problems).to_contain_text("row 3")
+    expect(problems).to_contain_text("row 4")
+    assert not Post.objects.filter(title="Morning").exists()
+    expect(page.get_by_label("Or paste the CSV")).to_have_value(bad)  # kept, to correct
+    snap(page, "pub_import_refused")
+    good = "\n".join(bad.splitlines()[:2]) + "\n"
+    page.get_by_label("Or paste the CSV").fill(good)
+    page.get_by_role("button", name="Import and send for review").click()
+    expect(page.locator(".messages")).to_contain_text("1 post imported")
+    assert Post.objects.get(title="Morning").state == PostState.IN_REVIEW
+
+
+def test_a_volunteer_shares_an_approved_post_by_hand(page, demo):
+    sign_in(page, "writer.bahadurganj")
+    page.goto(f"/pub/{SLUG}/sharing/")
+    task = page.locator(".queue > li").filter(has_text="Relief camps open")
+    expect(task).to_contain_text("बाढ़ राहत शिविर")
+    task.locator("input[name=link]").fill("https://chat.whatsapp.com/example")
+    task.get_by_role("button", name="Shared").click()
+    expect(page.locator(".messages")).to_contain_text("marked as shared")
+    snap(page, "pub_sharing")
+
+
+def test_channels_show_their_health_and_the_library_takes_a_poster(page, demo, tmp_path):
+    sign_in(page, "head")
+    page.goto(f"/pub/{SLUG}/channels/")
+    row = page.locator("tr").filter(has_text="@VIP_Bahadurganj")
+    expect(row).to_contain_text("Connected")
+    expect(row).to_contain_text("Last published")
+    snap(page, "pub_channels")
+    poster = tmp_path / "poster.png"
+    poster.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5b1c5e40000000049454e44ae426082"
+        )
+    )
+    page.goto(f"/pub/{SLUG}/media/")
+    page.get_by_text("Add a file").click()
+    page.get_by_label("File").set_input_files(str(poster))
+    page.get_by_label("Kind").select_option("poster")
+    page.get_by_label("Title").fill("Rally poster")
+    page.get_by_label("Source").fill("Design desk, HQ")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".problems")).to_contain_text("printer and publisher")  # nothing lost
+    expect(page.get_by_label("Title")).to_have_value("Rally poster")
+    page.get_by_label("File").set_input_files(str(poster))
+    page.get_by_label("Printer and publisher (posters)").fill("Sahani Press, Patna; VIP Bihar")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator("table")).to_contain_text("Rally poster")
+    snap(page, "pub_media")
