@@ -72,6 +72,13 @@ def _drafting_desks(asker: Asker) -> list[Desk]:
     return [d for d in desks if d.pk in ids]
 
 
+def _chosen_desk(request: SignedInRequest, desks: list[Desk]) -> Desk:
+    """The desk the form names (``?desk=`` or a field), if it is one of the person's; else
+    their most local one (desks are ordered HQ, districts, constituencies)."""
+    wanted = request.POST.get("desk") or request.GET.get("desk")
+    return next((d for d in desks if str(d.pk) == wanted), desks[-1])
+
+
 def _context(asker: Asker, **extra: Any) -> dict[str, Any]:
     return {"election": asker.election, "asker": asker, **extra}
 
@@ -121,8 +128,7 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
     desks = _drafting_desks(asker)
     if not desks:
         raise Http404
-    wanted = request.POST.get("desk") or request.GET.get("desk")
-    desk = next((d for d in desks if str(d.pk) == wanted), desks[-1])
+    desk = _chosen_desk(request, desks)
     form = ComposeForm(request.POST or None, desk=desk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -356,8 +362,7 @@ def import_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
     desks = _drafting_desks(asker)
     if not desks:
         raise Http404
-    wanted = request.POST.get("desk") or request.GET.get("desk")
-    desk = next((d for d in desks if str(d.pk) == wanted), desks[-1])
+    desk = _chosen_desk(request, desks)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
