@@ -159,7 +159,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 TASKS_BACKEND = os.environ.get("ITCELL_TASKS", "db")
 _TASK_BACKENDS = {
     "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []},
-    "celery": {"BACKEND": "django_tasks_celery.CeleryBackend", "QUEUES": []},
+    # The app by name: a web or scheduler process never imports config.celery otherwise, and
+    # Celery's default app would ignore the CELERY_* settings (another broker, no results).
+    "celery": {
+        "BACKEND": "django_tasks_celery.CeleryBackend",
+        "QUEUES": [],
+        "OPTIONS": {"CELERY_APP": "config.celery.app"},
+    },
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []},
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:

@@ -7,8 +7,11 @@ connection, an unreadable answer) the platform may have acted on it.
 """
 
 import json
+import ssl
+from functools import cache
 from typing import Any
 
+import certifi
 import httpx
 
 from itcell.publishing.connectors.base import BaseConnector
@@ -22,6 +25,13 @@ from itcell.publishing.errors import (
 )
 
 DEFAULT_TIMEOUT = 20.0  # seconds; the delivery lease in services.delivery is longer
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One context for every client: building one loads the certificate bundle (~70 ms a
+    delivery in the dispatch benchmark)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -45,6 +55,7 @@ class HttpConnector(BaseConnector):
             timeout=self.timeout,
             transport=self.transport,
             follow_redirects=False,
+            verify=tls_context(),
         )
 
     def call(

@@ -151,8 +151,12 @@ def _claim(delivery_id: int) -> Claim | str:
     with transaction.atomic():
         # Post before delivery: the order every writer locks in (edits lock the post).
         post = Post.objects.select_for_update().get(pk=post_id)
+        # of=self: the channel row is read, not locked (finishing updates it after taking the
+        # audit chain's lock; locking it here too would deadlock two workers on PostgreSQL).
         delivery = (
-            Delivery.objects.select_for_update().select_related("channel").get(pk=delivery_id)
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=delivery_id)
         )
         delivery.post = post
         now = clock.now()
