@@ -69,7 +69,7 @@ class Metrics:
 
 
 class BaseConnector:
-    #: Which platform's limits apply to what this connector publishes (see ``limits.py``).
+    #: The platform this connector speaks to (a channel's own ``platform`` picks its limits).
     platform = ""
     #: The platform drops a second post with our idempotency key, so a retry after an
     #: unknown outcome cannot double-post.
