@@ -163,7 +163,7 @@ def load() -> None:
     over one kept-alive connection: the platform's capacity, not the connector's."""
     import httpx
 
-    from itcell.publishing.connectors.webhook import sign
+    from itcell.publishing.connectors.webhook import signed_request
 
     url = os.environ["ITCELL_BENCH_URL"] + "/hooks/capacity"
     secret = os.environ["ITCELL_BENCH_SECRET"]
@@ -172,24 +172,13 @@ def load() -> None:
         time.sleep(max(float(os.environ["ITCELL_BENCH_LOAD_AT"]) - time.time(), 0))
         started = time.time()
         for _ in range(count):
-            key, now = uuid.uuid4().hex, datetime.now(UTC)
-            raw = json.dumps(
-                {
-                    "idempotency_key": key,
-                    "text": TEXT_HI,
-                    "media": [],
-                    "handle": "@capacity",
-                    "sent_at": now.isoformat(),
-                },
-                ensure_ascii=False,
-            ).encode()
-            timestamp = str(int(now.timestamp()))
-            headers = {
-                "Content-Type": "application/json",
-                "X-Itcell-Idempotency-Key": key,
-                "X-Itcell-Timestamp": timestamp,
-                "X-Itcell-Signature": sign(secret, timestamp, raw),
-            }
+            raw, headers = signed_request(
+                secret=secret,
+                idempotency_key=uuid.uuid4().hex,
+                text=TEXT_HI,
+                handle="@capacity",
+                now=datetime.now(UTC),
+            )
             client.post(url, content=raw, headers=headers).raise_for_status()
     print(json.dumps({"started": started, "ended": time.time(), "requests": count}))
 

@@ -57,20 +57,18 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._record_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self._record_deletion(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _record_deletion(self, request: HttpRequest, obj: Any) -> None:
         record(
             actor=request.user,
             action=f"admin.{obj._meta.label_lower}.deleted",
             obj=obj,
             source_address=client_address(request),
         )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            record(
-                actor=request.user,
-                action=f"admin.{obj._meta.label_lower}.deleted",
-                obj=obj,
-                source_address=client_address(request),
-            )
-        super().delete_queryset(request, queryset)

@@ -34,6 +34,7 @@ The receiver's side of the contract:
 import hashlib
 import hmac
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -50,6 +51,36 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The ``X-Itcell-Signature`` value for ``body`` sent at ``timestamp``."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={digest.hexdigest()}"
+
+
+def signed_request(
+    *,
+    secret: str,
+    idempotency_key: str,
+    text: str,
+    handle: str,
+    now: datetime,
+    media: list[dict[str, Any]] | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one delivery, signed: what a receiver gets."""
+    raw = json.dumps(
+        {
+            "idempotency_key": idempotency_key,
+            "text": text,
+            "media": media or [],
+            "handle": handle,
+            "sent_at": now.isoformat(),
+        },
+        ensure_ascii=False,
+    ).encode()
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Itcell-Idempotency-Key": idempotency_key,
+        "X-Itcell-Timestamp": timestamp,
+        "X-Itcell-Signature": sign(secret, timestamp, raw),
+    }
+    return raw, headers
 
 
 def verify_signature(
@@ -83,32 +114,22 @@ class WebhookConnector(HttpConnector):
         secret = account.credentials.get("secret", "")
         if not secret:
             raise Rejected(Reason.MISCONFIGURED, "the webhook channel has no signing secret")
-        now = clock.now()
-        raw = json.dumps(
-            {
-                "idempotency_key": outgoing.idempotency_key,
-                "text": outgoing.text,
-                "media": [
-                    {
-                        "content_type": m.content_type,
-                        "size": m.size,
-                        "alt_text": m.alt_text,
-                        "sha256": hashlib.sha256(m.path.read_bytes()).hexdigest(),
-                    }
-                    for m in outgoing.media
-                ],
-                "handle": account.handle,
-                "sent_at": now.isoformat(),
-            },
-            ensure_ascii=False,
-        ).encode()
-        timestamp = str(int(now.timestamp()))
-        headers = {
-            "Content-Type": "application/json",
-            "X-Itcell-Idempotency-Key": outgoing.idempotency_key,
-            "X-Itcell-Timestamp": timestamp,
-            "X-Itcell-Signature": sign(secret, timestamp, raw),
-        }
+        raw, headers = signed_request(
+            secret=secret,
+            idempotency_key=outgoing.idempotency_key,
+            text=outgoing.text,
+            handle=account.handle,
+            now=clock.now(),
+            media=[
+                {
+                    "content_type": m.content_type,
+                    "size": m.size,
+                    "alt_text": m.alt_text,
+                    "sha256": hashlib.sha256(m.path.read_bytes()).hexdigest(),
+                }
+                for m in outgoing.media
+            ],
+        )
         with self.client(account.api_url) as client:
             # The URL as given: a relative "" would be joined to the base with a trailing slash.
             body = self.call(
