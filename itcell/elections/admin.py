@@ -55,9 +55,9 @@ class ElectionAdmin(AuditedAdmin):
 
 @admin.register(models.ACPoll)
 class ACPollAdmin(AuditedAdmin):
-    list_display = ["ac", "election", "phase", "poll_close_at"]
-    list_filter = ["election", "phase__number"]
-    list_editable = ["poll_close_at"]
+    list_display = ["ac", "election", "phase", "poll_close_at", "closes_early"]
+    list_filter = ["election", "phase__number", "closes_early"]
+    list_editable = ["poll_close_at", "closes_early"]
     search_fields = ["ac__name_en", "ac__name_hi", "=ac__number"]
     list_select_related = ["ac", "election", "phase"]
 

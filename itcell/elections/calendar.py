@@ -34,8 +34,8 @@ class Window:
         return at > self.end if self.includes_end else at >= self.end
 
 
-def silence_window(poll_close_at: datetime) -> Window:
-    return Window(poll_close_at - SILENCE_PERIOD, poll_close_at)
+def silence_window(poll_close_at: datetime, period: timedelta = SILENCE_PERIOD) -> Window:
+    return Window(poll_close_at - period, poll_close_at)
 
 
 class ACStatus(StrEnum):
@@ -44,8 +44,10 @@ class ACStatus(StrEnum):
     POLLED = "polled"
 
 
-def ac_status(poll_close_at: datetime, at: datetime) -> ACStatus:
-    window = silence_window(poll_close_at)
+def ac_status(
+    poll_close_at: datetime, at: datetime, period: timedelta = SILENCE_PERIOD
+) -> ACStatus:
+    window = silence_window(poll_close_at, period)
     if window.contains(at):
         return ACStatus.SILENT
     return ACStatus.POLLED if window.is_over(at) else ACStatus.CAMPAIGNING
@@ -68,7 +70,8 @@ class PhaseDates:
 @dataclass(frozen=True)
 class Calendar:
     """One election's windows. ``poll_close`` maps each AC number to its close of poll;
-    ``phase_of`` maps each AC number to its phase number."""
+    ``phase_of`` maps each AC number to its phase number; ``silence_period`` is the
+    election's (48 hours in the law, kept as data)."""
 
     mcc: Window
     exit_poll_ban: Window
@@ -76,6 +79,7 @@ class Calendar:
     phases: tuple[PhaseDates, ...]
     poll_close: Mapping[int, datetime]
     phase_of: Mapping[int, int]
+    silence_period: timedelta = SILENCE_PERIOD
     _acs_by_phase: dict[int, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -85,14 +89,16 @@ class Calendar:
         object.__setattr__(self, "_acs_by_phase", {k: tuple(v) for k, v in by_phase.items()})
 
     def silence_window(self, ac_no: int) -> Window:
-        return silence_window(self.poll_close[ac_no])
+        return silence_window(self.poll_close[ac_no], self.silence_period)
 
     def ac_status(self, ac_no: int, at: datetime) -> ACStatus:
-        return ac_status(self.poll_close[ac_no], at)
+        return ac_status(self.poll_close[ac_no], at, self.silence_period)
 
     def silent_acs(self, at: datetime) -> frozenset[int]:
         return frozenset(
-            ac for ac, close in self.poll_close.items() if silence_window(close).contains(at)
+            ac
+            for ac, close in self.poll_close.items()
+            if silence_window(close, self.silence_period).contains(at)
         )
 
     def acs_in_phase(self, phase: int) -> tuple[int, ...]:
@@ -104,12 +110,12 @@ class Calendar:
         closes = [self.poll_close[ac] for ac in self.acs_in_phase(phase)]
         if not closes:
             closes = [p.poll_closes_at for p in self.phases if p.number == phase]
-        return Window(min(closes) - SILENCE_PERIOD, max(closes))
+        return Window(min(closes) - self.silence_period, max(closes))
 
     def phase_status(self, phase: int, at: datetime) -> PhaseStatus:
         statuses = {self.ac_status(ac, at) for ac in self.acs_in_phase(phase)}
         if not statuses:
-            statuses = {ac_status(self.phase_silence(phase).end, at)}
+            statuses = {ac_status(self.phase_silence(phase).end, at, self.silence_period)}
         if statuses == {ACStatus.POLLED}:
             return PhaseStatus.POLLED
         if statuses == {ACStatus.CAMPAIGNING}:

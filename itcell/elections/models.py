@@ -4,6 +4,7 @@ phases, polls, parties, alliances, candidacies). Loaded from data folders by
 """
 
 import json
+from datetime import time
 from typing import Any
 
 from django.db import models
@@ -128,6 +129,19 @@ class Election(BilingualName):
     counting_date = models.DateField(_("counting date"))
     exit_poll_ban_from = models.DateTimeField(_("exit-poll ban from"))
     exit_poll_ban_until = models.DateTimeField(_("exit-poll ban until"))
+    silence_hours = models.PositiveSmallIntegerField(
+        _("silence period (hours before the close of poll)"),
+        default=48,
+        help_text=_("Section 126 of the Representation of the People Act: 48 hours."),
+    )
+    lwe_poll_closes = models.TimeField(
+        _("close of poll assumed in early-closing areas (IST)"),
+        default=time(16, 0),
+        help_text=_(
+            "Constituencies marked as closing early (Left-Wing-Extremism areas) fall silent "
+            "48 hours before this hour on their poll day, unless their own close is earlier."
+        ),
+    )
     own_party = models.ForeignKey(
         Party,
         null=True,
@@ -205,6 +219,11 @@ class ACPoll(models.Model):
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="polls")
     poll_close_at = models.DateTimeField(_("poll closes at"))
+    closes_early = models.BooleanField(
+        _("closes early (Left-Wing-Extremism area)"),
+        default=False,
+        help_text=_("Fail safe: its silence starts from the election's early close hour."),
+    )
 
     class Meta:
         ordering = ["ac__number"]

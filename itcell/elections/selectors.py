@@ -2,7 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -35,11 +35,16 @@ def access_election(*, slug: str) -> Election:
 
 
 def get_calendar(*, election: Election) -> Calendar:
+    """The election's windows. A constituency that closes early (an LWE area whose hour was
+    not entered) is taken to close at the election's early hour: silence starts too early
+    rather than too late."""
     polls = ACPoll.objects.filter(election=election).values_list(
-        "ac__number", "phase__number", "poll_close_at"
+        "ac__number", "phase__number", "phase__poll_date", "poll_close_at", "closes_early"
     )
     poll_close, phase_of = {}, {}
-    for ac_no, phase, close in polls:
+    for ac_no, phase, poll_date, close, closes_early in polls:
+        if closes_early:
+            close = min(close, at_ist(poll_date, election.lwe_poll_closes))
         poll_close[ac_no] = close
         phase_of[ac_no] = phase
     return Calendar(
@@ -59,6 +64,7 @@ def get_calendar(*, election: Election) -> Calendar:
         ),
         poll_close=poll_close,
         phase_of=phase_of,
+        silence_period=timedelta(hours=election.silence_hours),
     )
 
 
