@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "itcell.notifications",
     "itcell.playbook",
     "itcell.publishing",
+    "itcell.compliance",
 ]
 
 MIDDLEWARE = [

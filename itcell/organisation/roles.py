@@ -52,6 +52,8 @@ class Action(StrEnum):
     MONITOR = "monitor"  # work the monitoring feed and alerts
     TRAIN = "train"  # run training and workshops
     VIEW_AUDIT = "view_audit"
+    OVERRIDE_FINDING = "override_finding"  # let a compliance finding pass, with a reason
+    KEEP_COMPLIANCE = "keep_compliance"  # MCMC applications, the ledger, takedowns, AI register
 
 
 _SHIFT_WORK = {Action.VIEW, Action.CHECK_IN, Action.WRITE_HANDOVER, Action.ACKNOWLEDGE_HANDOVER}
@@ -60,7 +62,15 @@ MATRIX: dict[Role, frozenset[Action]] = {
     Role.HEAD: frozenset(Action),
     Role.SPOKESPERSON: frozenset(
         _SHIFT_WORK
-        | {Action.DRAFT, Action.APPROVE, Action.PAUSE_PUBLISHING, Action.MONITOR, Action.VIEW_AUDIT}
+        | {
+            Action.DRAFT,
+            Action.APPROVE,
+            Action.PAUSE_PUBLISHING,
+            Action.MONITOR,
+            Action.VIEW_AUDIT,
+            Action.OVERRIDE_FINDING,
+            Action.KEEP_COMPLIANCE,
+        }
     ),
     Role.DESK_LEAD: frozenset(
         _SHIFT_WORK
@@ -70,6 +80,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             Action.APPROVE,
             Action.PAUSE_PUBLISHING,
             Action.MONITOR,
+            Action.KEEP_COMPLIANCE,
         }
     ),
     Role.WRITER: frozenset(_SHIFT_WORK | {Action.DRAFT}),

@@ -43,6 +43,7 @@ class Reason(models.TextChoices):
     NOT_FOUND = "not_found", _("the account or post was not found on the platform")
     MISCONFIGURED = "misconfigured", _("the channel is not set up correctly")
     BLOCKED = "blocked", _("an election rule blocked it")
+    HELD = "held", _("an election rule holds it until its window closes")
     WORKER_LOST = "worker_lost", _("the worker stopped during the platform call")
     GAVE_UP = "gave_up", _("it still failed after several tries")
     UNSUPPORTED = "unsupported", _("the platform does not allow this")

@@ -147,6 +147,10 @@ class MediaAsset(TimeStampedModel):
         blank=True,
         help_text=_("Required on posters: the name and address of the printer and publisher."),
     )
+    on_private_property = models.BooleanField(
+        _("shows flags or posters on private property"), default=False
+    )
+    owner_permission = models.BooleanField(_("owner's permission on file"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

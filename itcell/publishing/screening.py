@@ -31,6 +31,9 @@ class Finding:
     rule: str  # the rule's id, e.g. "R-SIL-2" (ECI-RULES.md)
     message: str  # for people, in their language: what is wrong and what to do
     blocking: bool = True
+    #: The finding lifts at this instant (a silence window closes): a delivery it stops is
+    #: held until then instead of failing.
+    until: datetime | None = None
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"

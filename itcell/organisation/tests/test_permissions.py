@@ -33,6 +33,8 @@ EVERY_ACTION = {
     "monitor",
     "train",
     "view_audit",
+    "override_finding",
+    "keep_compliance",
 }
 SHIFT_WORK = {"view", "check_in", "write_handover", "acknowledge_handover"}
 
@@ -48,8 +50,11 @@ ALLOWED: dict[str, set[str]] = {
         "pause_publishing",
         "monitor",
         "view_audit",
+        "override_finding",
+        "keep_compliance",
     },
-    "desk_lead": SHIFT_WORK | {"manage_roster", "draft", "approve", "pause_publishing", "monitor"},
+    "desk_lead": SHIFT_WORK
+    | {"manage_roster", "draft", "approve", "pause_publishing", "monitor", "keep_compliance"},
     "writer": SHIFT_WORK | {"draft"},
     "analyst": SHIFT_WORK | {"monitor"},
     "trainer": SHIFT_WORK | {"train"},

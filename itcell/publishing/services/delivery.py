@@ -168,6 +168,9 @@ def _claim(delivery_id: int) -> Claim | str:
         try:
             screen(post=post, checkpoint=Checkpoint.DELIVER, channel=delivery.channel, at=now)
         except Blocked as blocked:
+            until = held_until(blocked)
+            if until is not None:
+                return _hold(delivery, until, str(blocked))
             return _finish(
                 delivery, delivery.attempts, D.FAILED, Reason.BLOCKED, str(blocked), from_=WAITING
             )
@@ -205,6 +208,56 @@ def _claim(delivery_id: int) -> Claim | str:
             account,
             outgoing_for(delivery),
         )
+
+
+def held_until(blocked: Blocked) -> datetime | None:
+    """When every finding that blocks a delivery lifts at a known instant (a silence window,
+    the exit-poll ban), the last of those instants; else None (a person must act)."""
+    ends = [finding.until for finding in blocked.findings]
+    return None if None in ends else max(ends)
+
+
+def _hold(delivery: Delivery, until: datetime, detail: str) -> str:
+    """Keep a waiting delivery waiting until ``until`` (it goes then unless someone withdraws
+    or reschedules the post); its desk is told the first time."""
+    first = delivery.reason != Reason.HELD
+    delivery.reason, delivery.detail = Reason.HELD, detail[:500]
+    delivery.next_attempt_at = until + timedelta(seconds=1)  # windows may include their end
+    delivery.save(update_fields=["reason", "detail", "next_attempt_at"])
+    record(
+        actor=None,
+        action="delivery.held",
+        obj=delivery,
+        after={"until": until.isoformat(), "detail": delivery.detail},
+    )
+    if first:
+        tell_delivery_problem(delivery)
+    enqueue_delivery(delivery)
+    return SKIPPED
+
+
+def recheck(*, delivery_id: int) -> bool:
+    """Screen a waiting delivery again before its time (a silence window has just opened):
+    hold it now, and tell its desk, if a rule that lifts later would stop it. True if held."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("channel", "post")
+            .get(pk=delivery_id)
+        )
+        if delivery.state not in WAITING or delivery.reason == Reason.HELD:
+            return False
+        at = max(delivery.next_attempt_at or delivery.due_at, clock.now())
+        try:
+            screen(
+                post=delivery.post, checkpoint=Checkpoint.DELIVER, channel=delivery.channel, at=at
+            )
+        except Blocked as blocked:
+            until = held_until(blocked)
+            if until is not None:
+                _hold(delivery, until, str(blocked))
+                return True
+        return False
 
 
 def deliver(*, delivery_id: int) -> str:
