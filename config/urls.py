@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("itcell.core.urls")),
     path("", include("itcell.organisation.urls")),
     path("", include("itcell.publishing.urls")),
+    path("", include("itcell.compliance.urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -21,6 +21,10 @@ def default_ai_labels() -> list[str]:
     return list(Book.ai_labels)
 
 
+def default_ambiguous_place_names() -> list[str]:
+    return list(Book.ambiguous_place_names)
+
+
 def default_print_ad_days() -> list[int]:
     return list(Book.print_ad_days)
 
@@ -66,6 +70,12 @@ class RuleBook(models.Model):
     ai_labels = models.JSONField(_("accepted AI labels"), default=default_ai_labels)
     ai_label_min_pct = models.FloatField(
         _("AI label: least share of the picture or audio (%)"), default=Book.ai_label_min_pct
+    )
+    ambiguous_place_names = models.JSONField(
+        _("place names that are also common words"),
+        default=default_ambiguous_place_names,
+        blank=True,
+        help_text=_("Never read as a reference to a place (e.g. गया, also “went”)."),
     )
     silence_notice_hours = models.PositiveSmallIntegerField(
         _("say a silence period is coming this many hours ahead"),

@@ -2,10 +2,10 @@
 checked against the ECI rules on submit, on approval and right before each delivery.
 
 What stops a post depends on the checkpoint:
-- submit: a block that no one may override (a post scheduled into a silence window); holds and
-  overridable blocks go to the reviewers, who see them;
-- approve and deliver: every block and hold, unless the head or the spokesperson overrode that
-  rule for this version of the post.
+- compose and submit: a block that no one may override (a post scheduled into a silence
+  window); holds and overridable blocks go to the reviewers, who see them;
+- review (the post's page), approve and deliver: every block and hold, unless the head or
+  the spokesperson overrode that rule for this version of the post.
 """
 
 from datetime import datetime
@@ -23,7 +23,7 @@ from itcell.publishing.screening import Checkpoint, screeners
 def stops(finding: Finding, checkpoint: Checkpoint, overridden: set[str]) -> bool:
     if finding.overridable and finding.rule in overridden:
         return False
-    if checkpoint == Checkpoint.SUBMIT:
+    if checkpoint in (Checkpoint.COMPOSE, Checkpoint.SUBMIT):
         return finding.severity == Severity.BLOCK and not finding.overridable
     return finding.stops
 
@@ -35,10 +35,17 @@ def eci(
     findings = findings_for(post, at=at, channel=channel)
     overridden = get_overridden(post=post)
     decided = [(f, stops(f, checkpoint, overridden)) for f in findings]
-    record_findings(post=post, checkpoint=checkpoint, findings=decided)
+    if checkpoint in (Checkpoint.SUBMIT, Checkpoint.APPROVE, Checkpoint.DELIVER):
+        record_findings(post=post, checkpoint=checkpoint, findings=decided)
     language = get_language()
     return [
-        screening.Finding(f.rule, f.text(language), blocking=stop, until=f.until)
+        screening.Finding(
+            f.rule,
+            f.text(language),
+            blocking=stop,
+            until=f.until,
+            severity=f.severity,
+            overridable=f.overridable and f.rule not in overridden,
+        )
         for f, stop in decided
-        if stop or f.severity != Severity.INFO
     ]

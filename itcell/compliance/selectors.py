@@ -19,7 +19,14 @@ from itcell.compliance.engine import (
     evaluate,
 )
 from itcell.compliance.lexicon import Lexicon
-from itcell.compliance.models import Certificate, Override, RuleBook, Spend, Takedown
+from itcell.compliance.models import (
+    Certificate,
+    FindingRecord,
+    Override,
+    RuleBook,
+    Spend,
+    Takedown,
+)
 from itcell.elections.models import ACPoll, Candidacy, Election, ExpenditureCeiling
 from itcell.elections.selectors import get_calendar
 from itcell.publishing.models import Channel, MediaAsset, Post
@@ -43,6 +50,7 @@ def get_book(*, election: Election) -> Book:
         "disabled": frozenset(row.disabled),
         "ai_labels": tuple(row.ai_labels),
         "print_ad_days": tuple(row.print_ad_days),
+        "ambiguous_place_names": tuple(row.ambiguous_place_names),
     }
     return Book(ceilings=ceilings, **values)
 
@@ -53,9 +61,9 @@ def get_lexicon(*, election: Election) -> Lexicon | None:
     return Lexicon.load(extra_terms) if extra_terms else None
 
 
-def get_places(*, election: Election) -> Places:
+def get_places(*, election: Election, ignore: tuple[str, ...] = ()) -> Places:
     """Constituency, district and candidate names (English and Hindi) with the constituencies
-    each stands for; cached until the election's candidates change."""
+    each stands for, but those in ``ignore``; cached until the election's candidates change."""
     stamp = Candidacy.objects.filter(election=election).aggregate(n=Count("id"), last=Max("id"))
     key = f"compliance:places:{election.pk}:{stamp['n']}:{stamp['last']}"
     names = cache.get(key)
@@ -81,15 +89,18 @@ def get_places(*, election: Election) -> Places:
                     names.setdefault(name, set()).add(number)
         names = {name: frozenset(acs) for name, acs in names.items()}
         cache.set(key, names, 3600)
-    return Places(names)
+    return Places({name: acs for name, acs in names.items() if name not in ignore})
 
 
 def get_context(*, election: Election, at: datetime, places: bool = True) -> Context:
+    book = get_book(election=election)
     return Context(
         calendar=get_calendar(election=election),
         at=at,
-        book=get_book(election=election),
-        places=get_places(election=election) if places else Places(),
+        book=book,
+        places=(
+            get_places(election=election, ignore=book.ambiguous_place_names) if places else Places()
+        ),
         lexicon=get_lexicon(election=election),
     )
 
@@ -190,3 +201,71 @@ def findings_for(post: Post, *, at: datetime, channel: Channel | None = None) ->
         for finding in evaluate(content, ctx):
             unique.setdefault((finding.rule, str(finding.message)), finding)
     return list(unique.values())
+
+
+def list_dossier(
+    *, election: Election, candidacy_id: int | None = None, ac_number: int | None = None
+) -> list[list[str]]:
+    """The dossier's rows (a header first): for a candidate or a constituency, every post with
+    its approvals, findings, overrides, certificate and spend, then the ledger's entries."""
+    from itcell.core.templatetags.itcell import ist
+
+    spends = Spend.objects.filter(election=election)
+    if candidacy_id is not None:
+        candidacy = Candidacy.objects.filter(election=election, pk=candidacy_id).first()
+        number = candidacy.ac.number if candidacy else -1
+        spends = spends.filter(candidacy_id=candidacy_id)
+    else:
+        number = ac_number if ac_number is not None else -1
+        spends = spends.filter(candidacy__ac__number=number)
+    posts = (
+        Post.objects.filter(election=election, acs__number=number)
+        .distinct()
+        .select_related("desk")
+        .prefetch_related("acs", "variants__channel", "reviews__reviewer", "overrides__by")
+        .order_by("publish_at", "pk")
+    )
+    certificates = dict(
+        Certificate.objects.filter(election=election).values_list("number", "content_hash")
+    )
+    rows = [[
+        "post", "title", "desk", "constituencies", "state", "publish at", "channels",
+        "approvals", "findings", "overrides", "MCMC certificate", "certified content matches",
+        "spend (₹)",
+    ]]  # fmt: skip
+    for post in posts:
+        findings = FindingRecord.objects.filter(post=post).order_by("at")
+        certificate = post.mcmc_certificate.strip()
+        rows.append([
+            str(post.pk), post.title, post.desk.name,
+            " ".join(str(ac.number) for ac in post.acs.all()),
+            post.get_state_display(), ist(post.publish_at),
+            " ".join(v.channel.handle for v in post.variants.all()),
+            "; ".join(
+                f"{r.get_decision_display()} {r.reviewer} {ist(r.at)}" for r in post.reviews.all()
+            ),
+            "; ".join(
+                f"{f.rule} {f.severity} at {f.checkpoint} v{f.version}: {f.message_en}"
+                for f in findings
+            ),
+            "; ".join(
+                f"{o.rule} v{o.version} by {o.by} {ist(o.at)}: {o.justification}"
+                for o in post.overrides.all()
+            ),
+            certificate,
+            (
+                ("yes" if certificates.get(certificate) == post_hash(post) else "no")
+                if certificate
+                else ""
+            ),
+            str(post.spends.aggregate(total=Sum("amount_inr"))["total"] or 0),
+        ])  # fmt: skip
+    rows.append([])
+    rows.append(["date", "vendor", "amount (₹)", "category", "payment mode", "post", "certificate"])
+    for spend in spends.order_by("on", "pk"):
+        rows.append([
+            spend.on.isoformat(), spend.vendor, str(spend.amount_inr),
+            spend.get_category_display(), spend.get_mode_display(),
+            str(spend.post_id or ""), spend.certificate,
+        ])  # fmt: skip
+    return rows

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 
 class Checkpoint(StrEnum):
+    COMPOSE = "compose"  # while writing: what would stop it being sent for review
+    REVIEW = "review"  # on the post's page: what would stop its approval now
     SUBMIT = "submit"
     APPROVE = "approve"
     DELIVER = "deliver"
@@ -34,6 +36,8 @@ class Finding:
     #: The finding lifts at this instant (a silence window closes): a delivery it stops is
     #: held until then instead of failing.
     until: datetime | None = None
+    severity: str = ""  # the screener's own grade (block, hold, warn, info), for display
+    overridable: bool = False  # the head or the spokesperson may let it pass
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"
@@ -41,6 +45,23 @@ class Finding:
 
 Screener = Callable[..., list[Finding]]
 screeners: Registry[Screener] = Registry("post screener")
+
+
+def findings(
+    *,
+    post: "Post",
+    checkpoint: Checkpoint,
+    at: datetime,
+    channel: "Channel | None" = None,
+    using: Iterable[Screener] | None = None,
+) -> list[Finding]:
+    """Every finding about ``post`` at ``checkpoint``, blocking or not."""
+    chosen = using if using is not None else [s for _name, s in screeners.items()]
+    return [
+        finding
+        for screener in chosen
+        for finding in screener(post=post, checkpoint=checkpoint, channel=channel, at=at)
+    ]
 
 
 def screen(
@@ -53,13 +74,8 @@ def screen(
 ) -> list[Finding]:
     """Every finding about ``post`` at ``checkpoint``; raises ``Blocked`` when one blocks.
     Returns the findings that do not block (warnings to show)."""
-    chosen = using if using is not None else [s for _name, s in screeners.items()]
-    findings = [
-        finding
-        for screener in chosen
-        for finding in screener(post=post, checkpoint=checkpoint, channel=channel, at=at)
-    ]
-    blocking = [f for f in findings if f.blocking]
+    found = findings(post=post, checkpoint=checkpoint, at=at, channel=channel, using=using)
+    blocking = [f for f in found if f.blocking]
     if blocking:
         raise Blocked(blocking)
-    return findings
+    return found

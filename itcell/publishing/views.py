@@ -28,7 +28,7 @@ from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import ImportForm, add_problems
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import MATRIX, Action
-from itcell.publishing import limits, selectors
+from itcell.publishing import limits, screening, selectors
 from itcell.publishing.forms import (
     ComposeForm,
     CredentialsForm,
@@ -40,11 +40,20 @@ from itcell.publishing.forms import (
     ShareForm,
 )
 from itcell.publishing.models import Channel, Delivery, DistributionTask, Post
+from itcell.publishing.screening import Checkpoint
 from itcell.publishing.services import calendar_import, delivery, library, posts, review
 from itcell.publishing.services.scheduling import next_slot, schedule_post, unschedule_post
 from itcell.publishing.workflow import PostState, allowed_events
 
 D = Delivery.State
+#: Posts whose page shows what the election's rules say about them now.
+SCREENED = {
+    PostState.DRAFT,
+    PostState.CHANGES_REQUESTED,
+    PostState.IN_REVIEW,
+    PostState.APPROVED,
+    PostState.SCHEDULED,
+}
 
 
 def _number(value: str | None) -> int:
@@ -178,6 +187,40 @@ def edit(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse:
     return _compose_page(request, asker, form, post)
 
 
+@require_POST
+def check_draft(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The compose screen's live check: the draft as it would be saved, screened by the
+    election's rules, then rolled back (nothing is kept, nothing is audited)."""
+    asker = asker_for(request, slug)
+    post_id = request.POST.get("post", "")
+    existing = _post(asker, int(post_id), Action.DRAFT) if post_id.isdigit() else None
+    if existing is None:
+        desks = _drafting_desks(asker)
+        if not desks:
+            raise Http404
+        desk = _chosen_desk(request, desks)
+    form = ComposeForm(request.POST, desk=existing.desk if existing else desk)
+    found, problem = [], ""
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    post = posts.create_post(desk=desk, author=asker.user, data=form.post_input())
+                else:
+                    post = posts.edit_post(post=existing, editor=asker.user, data=form.post_input())
+                found = screening.findings(post=post, checkpoint=Checkpoint.COMPOSE, at=clock.now())
+                transaction.set_rollback(True)
+        except InvalidInput as error:
+            problem = "; ".join(p.message for p in error.problems)
+        except ItcellError as error:
+            problem = str(error)
+    return render(
+        request,
+        "publishing/_findings.html",
+        {"findings": found, "ready": form.is_valid() and not problem, "problem": problem},
+    )
+
+
 def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse:
     asker = asker_for(request, slug)
     post = _post(asker, post_id)
@@ -208,6 +251,12 @@ def post_page(request: SignedInRequest, slug: str, post_id: int) -> HttpResponse
                 for d in deliveries
             ],
             engagement=selectors.list_engagement(post=post),
+            findings=(
+                screening.findings(post=post, checkpoint=Checkpoint.REVIEW, at=clock.now())
+                if post.state in SCREENED
+                else []
+            ),
+            may_override=asker.may(Action.OVERRIDE_FINDING),
             timeline=selectors.list_timeline(post),
             events={str(e) for e in events},
             may_draft=asker.may(Action.DRAFT, target),

@@ -3,12 +3,12 @@ in IST, amounts in rupees."""
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 
-IST = ZoneInfo("Asia/Kolkata")
+from itcell.core.clock import IST  # noqa: F401 (for the rules)
+from itcell.core.templatetags.itcell import ist as format_ist
 
 
 class say:
@@ -31,7 +31,7 @@ class ist:
         self.at = at
 
     def __str__(self) -> str:
-        return date_format(self.at.astimezone(IST), "j M Y H:i") + " IST"
+        return format_ist(self.at)
 
 
 class day:

@@ -83,8 +83,8 @@ def silent_places(content: Content, ctx: Context) -> Iterator[Found]:
     """While some constituencies are silent and others campaign, content for the campaigning
     ones must not name the silent ones (their constituency, district or candidates)."""
     quiet = silent(ctx)
-    if not quiet:
-        return
+    if not quiet or (not content.statewide and content.target_acs & quiet.keys()):
+        return  # nothing is silent, or R-SIL-2 already stops it
     named = {
         name: acs & quiet.keys()
         for name, acs in ctx.places.mentioned(content.text).items()

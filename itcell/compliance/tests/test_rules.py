@@ -713,7 +713,7 @@ def test_the_silence_message_cites_section_126_and_the_hour_it_lifts_in_ist() ->
     at = PHASE_1_SILENT.astimezone(UTC)
     (finding,) = Case("R-SIL-2", post(acs=(53,)), at, expect=()).findings()
     assert "section 126" in finding.text("en")
-    assert "28 Oct 2020 18:00 IST" in finding.text("en")
+    assert "28 Oct 2020, 18:00 IST" in finding.text("en")
 
 
 def test_the_filing_reminder_names_the_day_of_printing_in_ist() -> None:

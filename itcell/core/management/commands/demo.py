@@ -10,6 +10,7 @@ from django.db import transaction
 
 from itcell.accounts.models import User
 from itcell.accounts.services import create_user
+from itcell.compliance import demo as compliance_demo
 from itcell.core import clock
 from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 election=exercise, password=DEMO_PASSWORD, first_day=clock.today_ist()
             )
             publishing_demo.build(election=exercise)
+            compliance_demo.build(election=exercise)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {election.name_en} and its exercise copy "
