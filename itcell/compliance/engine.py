@@ -203,8 +203,8 @@ class Book:
     )
     ai_label_min_pct: float = 10
     #: Place names that are also common words, never read as places (R-SIL-3): "गया" (Gaya)
-    #: is also Hindi for "went".
-    ambiguous_place_names: tuple[str, ...] = ("गया",)
+    #: is also Hindi for "went", "बाढ़" (Barh) for "flood".
+    ambiguous_place_names: tuple[str, ...] = ("गया", "बाढ़")
     silence_notice_hours: int = 24  # R-SIL-1: say so this long before a window opens
     covid_rules: bool = False
     door_to_door_max: int = 5

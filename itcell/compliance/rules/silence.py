@@ -78,10 +78,11 @@ def silence(content: Content, ctx: Context) -> Iterator[Found]:
         )
 
 
-@rule("R-SIL-3", Content, source=ADVISORY)
+@rule("R-SIL-3", Content, source=ADVISORY, overridable=True)
 def silent_places(content: Content, ctx: Context) -> Iterator[Found]:
     """While some constituencies are silent and others campaign, content for the campaigning
-    ones must not name the silent ones (their constituency, district or candidates)."""
+    ones must not name the silent ones (their constituency, district or candidates). A name
+    can be a common word too, so the head or the spokesperson may let a match pass."""
     quiet = silent(ctx)
     if not quiet or (not content.statewide and content.target_acs & quiet.keys()):
         return  # nothing is silent, or R-SIL-2 already stops it
