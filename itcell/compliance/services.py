@@ -440,19 +440,24 @@ def tick_takedowns(*, now: datetime | None = None) -> int:
 # ---- AI register ------------------------------------------------------------------------------
 
 
+def file_hash(medium: MediaAsset) -> str:
+    """The SHA-256 of a medium's file, as the AI register keeps it."""
+    digest = hashlib.sha256()
+    with medium.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 @transaction.atomic
 def register_synthetic(
     *, medium: MediaAsset, actor: User, source_address: str | None = None, **details: Any
 ) -> SyntheticMedium:
     """Record how an AI-made medium was made and labelled (R-AI-7), with its file's hash."""
     _require(actor, medium.election, Action.KEEP_COMPLIANCE)
-    digest = hashlib.sha256()
-    with medium.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
     entry, _created = SyntheticMedium.objects.update_or_create(
         medium=medium,
-        defaults={**details, "file_hash": digest.hexdigest(), "registered_by": actor},
+        defaults={**details, "file_hash": file_hash(medium), "registered_by": actor},
     )
     MediaAsset.objects.filter(pk=medium.pk, ai_made=False).update(ai_made=True)
     record(
