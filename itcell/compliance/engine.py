@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from itcell.compliance.lexicon import EDGE_AFTER, EDGE_BEFORE, Family, Hit, Lexicon, scan
+from itcell.core.clock import IST
 from itcell.elections.calendar import Calendar
 
 
@@ -304,7 +305,7 @@ class Finding:
             "message": {"en": self.text("en"), "hi": self.text("hi")},
             "source": self.source,
             "overridable": self.overridable,
-            "until": self.until.isoformat() if self.until else None,
+            "until": self.until.astimezone(IST).isoformat() if self.until else None,
         }
 
 

@@ -22,6 +22,7 @@ from itcell.compliance.rules.expenditure import candidate_account_due, party_sta
 from itcell.compliance.rules.precertification import apply_by
 from itcell.compliance.selectors import get_context, list_dossier
 from itcell.core import clock
+from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput
 from itcell.core.http import client_address
 from itcell.elections.models import Candidacy
@@ -112,7 +113,10 @@ def check_json(request: SignedInRequest, slug: str) -> JsonResponse:
         return JsonResponse({"problems": problems}, status=400)
     ctx = get_context(election=asker.election, at=at_publication(content, clock.now()))
     return JsonResponse(
-        {"at": ctx.at.isoformat(), "findings": [f.as_json() for f in evaluate(content, ctx)]}
+        {
+            "at": ctx.at.astimezone(IST).isoformat(),
+            "findings": [f.as_json() for f in evaluate(content, ctx)],
+        }
     )
 
 

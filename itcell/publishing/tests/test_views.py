@@ -101,7 +101,7 @@ GET_EXPECTED: dict[str, tuple[Row, Row | None]] = {
     "tasks":           (EVERYONE, None),
     "sandbox":         (EVERYONE, None),
 }  # fmt: skip
-POST_ONLY = {"act", "settle", "pause", "share"}
+POST_ONLY = {"act", "settle", "pause", "share", "check"}
 
 # POSTs: 302 means done (and audited); 404 refused, nothing changed; 200 the form refused
 # it (a library that is not the person's), nothing changed.
@@ -306,6 +306,7 @@ def get_url(name: str, world: World, scope: str) -> str:
     return {
         "posts": url("posts"),
         "compose": url("compose"),
+        "check": url("check"),
         "post": url("post", side.in_review.pk),
         "edit": url("edit", side.draft.pk),
         "act": url("act", side.in_review.pk, "approve"),

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         ctx = get_context(election=election, at=at_publication(content, now))
         report = {
             "election": election.slug,
-            "at": ctx.at.isoformat(),
+            "at": ctx.at.astimezone(IST).isoformat(),
             "findings": [f.as_json() for f in evaluate(content, ctx)],
         }
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
