@@ -30,7 +30,13 @@ from itcell.compliance.models import (
     Takedown,
 )
 from itcell.compliance.rules.precertification import committee_for
-from itcell.compliance.selectors import findings_for, get_context, get_spent, post_hash
+from itcell.compliance.selectors import (
+    findings_for,
+    get_book,
+    get_context,
+    get_spent,
+    post_hash,
+)
 from itcell.core import clock
 from itcell.elections.models import Candidacy, Election
 from itcell.elections.selectors import get_calendar
@@ -291,7 +297,7 @@ def open_takedown(
     _require(actor, election, Action.KEEP_COMPLIANCE)
     if not reason.strip():
         raise ComplianceError(_("Say what the notice says."))
-    book = get_context(election=election, at=noticed_at, places=False).book
+    book = get_book(election=election)
     incident = Takedown.objects.create(
         election=election,
         delivery=delivery,
@@ -392,6 +398,14 @@ def close_takedown(*, incident: Takedown, actor: User) -> Takedown:
     return incident
 
 
+def _raise(incident: Takedown, field: str, title: Any, action: str, now: datetime) -> None:
+    """Tell the head and the spokesperson, once: ``field`` records that they were told."""
+    Takedown.objects.filter(pk=incident.pk).update(**{field: now})
+    setattr(incident, field, now)
+    _tell(incident, _leads(incident.election), title)
+    record(actor=None, action=action, obj=incident)
+
+
 def tick_takedowns(*, now: datetime | None = None) -> int:
     """The clock of every open incident: note removals done through the connector, escalate
     at +2 h, report a breach once late. Returns how many incidents changed."""
@@ -410,29 +424,19 @@ def tick_takedowns(*, now: datetime | None = None) -> int:
                 actor=None,
             )
             changed += 1
-        book = get_context(election=incident.election, at=now, places=False).book
+        book = get_book(election=incident.election)
         late = (incident.removed_at or now) > incident.due_at
         if (
             incident.removed_at is None
             and incident.escalated_at is None
             and now >= incident.noticed_at + hours(book.escalate_after_hours)
         ):
-            Takedown.objects.filter(pk=incident.pk).update(escalated_at=now)
-            _tell(
-                incident,
-                _leads(incident.election),
-                gettext_lazy("Escalated: take down by {due}: {post}"),
-            )
-            record(actor=None, action="compliance.takedown_escalated", obj=incident)
+            title = gettext_lazy("Escalated: take down by {due}: {post}")
+            _raise(incident, "escalated_at", title, "compliance.takedown_escalated", now)
             changed += 1
         if late and incident.breach_reported_at is None:
-            Takedown.objects.filter(pk=incident.pk).update(breach_reported_at=now)
-            _tell(
-                incident,
-                _leads(incident.election),
-                gettext_lazy("Breach: not taken down by {due}: {post}"),
-            )
-            record(actor=None, action="compliance.takedown_breach", obj=incident)
+            title = gettext_lazy("Breach: not taken down by {due}: {post}")
+            _raise(incident, "breach_reported_at", title, "compliance.takedown_breach", now)
             changed += 1
     return changed
 

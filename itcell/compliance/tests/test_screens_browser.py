@@ -8,33 +8,17 @@ an MCMC certificate is blocked — and go away when the post is fixed; in both l
 """
 
 import re
-from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
-from itcell.core import clock
-from itcell.core.clock import IST
-from itcell.elections.models import Election
-from itcell.organisation import demo as organisation_demo
 from itcell.organisation.tests.test_screens_browser import hindi, sign_in
-from itcell.publishing import demo as publishing_demo
 from itcell.publishing.models import Post
+from itcell.publishing.tests.test_screens_browser import demo  # noqa: F401 (the demo cell, 27 Oct 2020 10:00 IST)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "bihar-2020"
-T0 = datetime(2020, 10, 27, 10, 0, tzinfo=IST)
-
-
-@pytest.fixture
-def demo(bihar: Election, settings) -> Election:  # type: ignore[no-untyped-def]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    clock.set_now(T0)
-    organisation_demo.build(election=bihar, password=PASSWORD, first_day=date(2020, 10, 26))
-    publishing_demo.build(election=bihar)
-    return bihar
 
 
 def compose(page, language: str):  # type: ignore[no-untyped-def]
@@ -50,8 +34,9 @@ def compose(page, language: str):  # type: ignore[no-untyped-def]
     return page.locator("#findings"), t
 
 
+@pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("language", ["en", "hi"])
-def test_findings_show_while_composing_and_lift_when_the_post_is_fixed(page, demo, language):
+def test_findings_show_while_composing_and_lift_when_the_post_is_fixed(page, language):
     findings, t = compose(page, language)
     expect(findings).to_contain_text(t("No election rule objects to this post."))
 
