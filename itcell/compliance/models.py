@@ -39,7 +39,7 @@ class RuleBook(models.Model):
     )
     disabled = models.JSONField(_("rules switched off"), default=list, blank=True)
     spend_warn_pct = models.PositiveSmallIntegerField(
-        _("warn at % of the ceiling"), default=Book.spend_warn_pct
+        _("warn at this share of the ceiling (per cent)"), default=Book.spend_warn_pct
     )
     cash_limit_inr = models.PositiveIntegerField(
         _("largest cash payment (₹)"), default=Book.cash_limit_inr
