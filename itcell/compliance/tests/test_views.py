@@ -71,7 +71,8 @@ def test_the_post_page_lists_findings_and_the_spokesperson_overrides_a_hold(clie
     page = client.get(reverse("publishing:post", args=[SLUG, post.pk])).content.decode()
     assert "Let it pass" in page
     empty = client.post(url("override", post.pk), {"rule": "R-MCC-4", "justification": " "})
-    assert empty.status_code == 302 and not Override.objects.exists()
+    assert empty.status_code == 302
+    assert not Override.objects.exists()
     client.post(url("override", post.pk), {"rule": "R-MCC-4", "justification": "News report."})
     override = Override.objects.get()
     assert (override.rule, override.version, override.by) == ("R-MCC-4", 1, cell.spokesperson)
@@ -90,7 +91,8 @@ def test_the_live_check_screens_the_draft_and_keeps_nothing(client, cell: Cell):
     }
     before = (Post.objects.count(), AuditEvent.objects.count())
     answer = client.post(reverse("publishing:check", args=[SLUG]), form).content.decode()
-    assert 'data-rule="R-SIL-2"' in answer and "section 126" in answer
+    assert 'data-rule="R-SIL-2"' in answer
+    assert "section 126" in answer
     assert (Post.objects.count(), AuditEvent.objects.count()) == before
 
     hindi = client.post(
@@ -121,7 +123,8 @@ def test_the_json_check_names_bad_fields_and_answers_findings(client, cell: Cell
         content_type="application/json",
     )
     (finding,) = [f for f in good.json()["findings"] if f["rule"] == "R-SIL-2"]
-    assert finding["severity"] == "block" and "section 126" in finding["message"]["en"]
+    assert finding["severity"] == "block"
+    assert "section 126" in finding["message"]["en"]
     assert finding["until"] == "2020-11-07T18:00:00+05:30"
 
 
@@ -147,7 +150,8 @@ def test_booking_a_spend_over_the_ceiling_is_refused_and_keeps_the_form(client, 
     form = {"candidacy": candidate.pk, "on": "2020-10-26", "vendor": "Agency", "amount_inr": 3_100_000,
             "category": "content", "mode": "transfer"}  # fmt: skip
     response = client.post(url("ledger"), form)
-    assert response.status_code == 200 and "R-EXP-2" in response.content.decode()
+    assert response.status_code == 200
+    assert "R-EXP-2" in response.content.decode()
     assert 'value="Agency"' in response.content.decode()
     assert not Spend.objects.exists()
 
@@ -184,3 +188,30 @@ def test_a_takedown_notice_starts_the_clock_from_the_screen(client, cell: Cell, 
     assert incident.due_at == datetime(2020, 10, 27, 12, 30, tzinfo=IST)
     page = client.get(url("takedowns")).content.decode()
     assert "27 Oct 2020, 12:30 IST" in page
+
+
+def test_the_admin_refuses_a_print_job_without_imprint_and_keeps_the_form(admin_client, cell):
+    form = {"election": cell.election.pk, "title": "Pamphlet", "printer": "", "publisher": "",
+            "witnesses": 0, "copies": 5000}  # fmt: skip
+    response = admin_client.post("/admin/compliance/printjob/add/", form)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "R-IMP-1" in text
+    assert "R-IMP-2" in text
+    assert 'value="Pamphlet"' in text
+
+    form |= {"printer": "Ganga Press, Patna", "publisher": "VIP Bihar, Patna",
+             "declaration_on_file": "on", "witnesses": 2}  # fmt: skip
+    assert admin_client.post("/admin/compliance/printjob/add/", form).status_code == 302
+
+
+def test_the_rule_book_is_edited_in_the_admin_and_read_by_the_rules(admin_client, cell):
+    from itcell.compliance.models import RuleBook
+    from itcell.compliance.selectors import get_book
+
+    RuleBook.objects.create(election=cell.election, covid_rules=True, cash_limit_inr=5000)
+    book = get_book(election=cell.election)
+    assert book.covid_rules
+    assert book.cash_limit_inr == 5000
+    assert book.ceiling_on(datetime(2020, 10, 19).date()) == 3_080_000
+    assert admin_client.get("/admin/compliance/rulebook/").status_code == 200
