@@ -132,8 +132,9 @@ def test_the_command_prints_findings_as_json(tmp_path, cell: Cell):
     path = tmp_path / "post.json"
     path.write_text(json.dumps({"text": "Vote!", "target_acs": [52], "is_paid": True}))
     out = io.StringIO()
-    call_command("compliance", "check", str(path), "--election", SLUG, "--at", "2020-11-06T10:00",
-                 stdout=out)  # fmt: skip
+    call_command(
+        "compliance", "check", str(path), "--election", SLUG, "--at", "2020-11-06T10:00", stdout=out
+    )
     rules = {f["rule"] for f in json.loads(out.getvalue())["findings"]}
     assert {"R-SIL-2", "R-ADV-1"} <= rules
 
@@ -147,8 +148,14 @@ def test_booking_a_spend_over_the_ceiling_is_refused_and_keeps_the_form(client, 
     cell.election.own_party = candidate.party
     cell.election.save()
     client.force_login(cell.lead)
-    form = {"candidacy": candidate.pk, "on": "2020-10-26", "vendor": "Agency", "amount_inr": 3_100_000,
-            "category": "content", "mode": "transfer"}  # fmt: skip
+    form = {
+        "candidacy": candidate.pk,
+        "on": "2020-10-26",
+        "vendor": "Agency",
+        "amount_inr": 3_100_000,
+        "category": "content",
+        "mode": "transfer",
+    }
     response = client.post(url("ledger"), form)
     assert response.status_code == 200
     assert "R-EXP-2" in response.content.decode()
@@ -182,8 +189,16 @@ def test_a_takedown_notice_starts_the_clock_from_the_screen(client, cell: Cell, 
             deliver(delivery_id=d.pk)
     published = post.deliveries.get()
     client.force_login(cell.lead)
-    client.post(url("takedowns"), {"open": "1", "delivery": published.pk, "source": "eci",
-                                   "reason": "Notice 12/2020", "noticed_at": "2020-10-27T09:30"})  # fmt: skip
+    client.post(
+        url("takedowns"),
+        {
+            "open": "1",
+            "delivery": published.pk,
+            "source": "eci",
+            "reason": "Notice 12/2020",
+            "noticed_at": "2020-10-27T09:30",
+        },
+    )
     incident = Takedown.objects.get()
     assert incident.due_at == datetime(2020, 10, 27, 12, 30, tzinfo=IST)
     page = client.get(url("takedowns")).content.decode()
@@ -191,8 +206,14 @@ def test_a_takedown_notice_starts_the_clock_from_the_screen(client, cell: Cell, 
 
 
 def test_the_admin_refuses_a_print_job_without_imprint_and_keeps_the_form(admin_client, cell):
-    form = {"election": cell.election.pk, "title": "Pamphlet", "printer": "", "publisher": "",
-            "witnesses": 0, "copies": 5000}  # fmt: skip
+    form = {
+        "election": cell.election.pk,
+        "title": "Pamphlet",
+        "printer": "",
+        "publisher": "",
+        "witnesses": 0,
+        "copies": 5000,
+    }
     response = admin_client.post("/admin/compliance/printjob/add/", form)
     text = response.content.decode()
     assert response.status_code == 200
@@ -200,8 +221,12 @@ def test_the_admin_refuses_a_print_job_without_imprint_and_keeps_the_form(admin_
     assert "R-IMP-2" in text
     assert 'value="Pamphlet"' in text
 
-    form |= {"printer": "Ganga Press, Patna", "publisher": "VIP Bihar, Patna",
-             "declaration_on_file": "on", "witnesses": 2}  # fmt: skip
+    form |= {
+        "printer": "Ganga Press, Patna",
+        "publisher": "VIP Bihar, Patna",
+        "declaration_on_file": "on",
+        "witnesses": 2,
+    }
     assert admin_client.post("/admin/compliance/printjob/add/", form).status_code == 302
 
 
