@@ -4,10 +4,10 @@ in IST, amounts in rupees."""
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 
 from itcell.core.clock import IST  # noqa: F401 (for the rules)
+from itcell.core.templatetags.itcell import day as format_day
 from itcell.core.templatetags.itcell import ist as format_ist
 
 
@@ -39,15 +39,23 @@ class day:
         self.on = on
 
     def __str__(self) -> str:
-        return date_format(self.on, "j M Y")
+        return format_day(self.on)
 
 
 class rupees:
+    """An amount as Indians write it: ₹30,80,000 (lakhs and crores, in either language)."""
+
     def __init__(self, amount: int) -> None:
         self.amount = amount
 
     def __str__(self) -> str:
-        return "₹" + number_format(self.amount, force_grouping=True)
+        digits = str(self.amount)
+        head, tail = digits[:-3], digits[-3:]
+        groups = []
+        while len(head) > 2:
+            head, pair = head[:-2], head[-2:]
+            groups.insert(0, pair)
+        return "₹" + ",".join([head, *groups, tail] if head else [*groups, tail])
 
 
 #: A message for people: a lazy translation, or one formatted when read.

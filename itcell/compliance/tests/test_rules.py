@@ -720,7 +720,7 @@ def test_the_filing_reminder_names_the_day_of_printing_in_ist() -> None:
     printed = ist(2020, 10, 21, 1).astimezone(UTC)  # 20 Oct in UTC
     job = print_job(printed_at=printed)
     (finding,) = Case("R-IMP-3", job, ist(2020, 10, 25).astimezone(UTC), expect=()).findings()
-    assert "Printed on 21 Oct 2020" in finding.text("en")
+    assert "Printed on Wed, 21 Oct 2020" in finding.text("en")
 
 
 # ---- the helpers the screens use ---------------------------------------------------------------
