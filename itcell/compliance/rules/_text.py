@@ -49,13 +49,14 @@ class rupees:
         self.amount = amount
 
     def __str__(self) -> str:
-        digits = str(self.amount)
+        digits = str(abs(self.amount))
         head, tail = digits[:-3], digits[-3:]
-        groups = []
+        groups: list[str] = []
         while len(head) > 2:
             head, pair = head[:-2], head[-2:]
             groups.insert(0, pair)
-        return "₹" + ",".join([head, *groups, tail] if head else [*groups, tail])
+        sign = "-" if self.amount < 0 else ""
+        return sign + "₹" + ",".join([head, *groups, tail] if head else [*groups, tail])
 
 
 #: A message for people: a lazy translation, or one formatted when read.
