@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "itcell.playbook",
     "itcell.publishing",
     "itcell.compliance",
+    "itcell.monitoring",
 ]
 
 MIDDLEWARE = [

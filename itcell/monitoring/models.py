@@ -1,0 +1,1 @@
+"""Monitoring: what the public says, item by item, tied to constituencies."""
