@@ -6,15 +6,15 @@ reference data and the alias table) and ``tag`` is called for each text, in batc
     gazetteer = bundled_gazetteer()            # Bihar 2020, from the shipped reference data
     tags = tag("तेजस्वी यादव राघोपुर में", gazetteer)
     tags.language, tags.script                  # "hi", "Deva"
-    tags.acs                                    # {"75": 0.9}
-    tags.candidates                             # {"75:Tejashwi Prasad Yadav": 0.95}
+    tags.acs                                    # {"128": 0.9}
+    tags.candidates                             # {"128:Tejashwi Prasad Yadav": 0.95}
 
 Keys, shared by the models, the evaluation set and the screens:
 
-- ``ac``: the AC number as a string ("75").
+- ``ac``: the AC number as a string ("128").
 - ``district``: the district's English census-2011 name ("West Champaran", "Munger").
 - ``party``: the party's short name as in the reference data ("BJP", "JD(U)", "RJD").
-- ``candidate``: "<AC number>:<name as in the candidate list>" ("75:Tejashwi Prasad Yadav").
+- ``candidate``: "<AC number>:<name as in the candidate list>" ("128:Tejashwi Prasad Yadav").
 - ``leader``: a leader's English name from the shipped leaders list ("Nitish Kumar").
 
 Languages: "hi" (Hindi, Devanagari), "hi-Latn" (Hindi typed in Latin letters), "en", "bho"
