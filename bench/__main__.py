@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ["bench.pages", "bench.dispatch", "bench.screening"]
+BENCHES = ["bench.pages", "bench.dispatch", "bench.screening", "bench.tagging", "bench.ingest"]
 
 
 def databases() -> dict[str, str]:
