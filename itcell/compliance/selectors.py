@@ -2,10 +2,13 @@
 rules see it (``engine.Content``)."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from itcell.compliance.engine import (
     AccountKind,
@@ -27,7 +30,13 @@ from itcell.compliance.models import (
     Spend,
     Takedown,
 )
-from itcell.elections.models import ACPoll, Candidacy, Election, ExpenditureCeiling
+from itcell.elections.models import (
+    ACPoll,
+    AssemblyConstituency,
+    Candidacy,
+    Election,
+    ExpenditureCeiling,
+)
 from itcell.elections.selectors import get_calendar
 from itcell.publishing.models import Channel, MediaAsset, Post
 
@@ -203,20 +212,38 @@ def findings_for(post: Post, *, at: datetime, channel: Channel | None = None) ->
     return list(unique.values())
 
 
-def list_dossier(
+@dataclass(frozen=True)
+class Dossier:
+    """What the expenditure observer or the MCMC asks for about a candidate or a constituency:
+    every post with its approvals, findings, overrides, certificate and spend, and the ledger."""
+
+    subject: str
+    posts: list[list[str]]  # the first row names the columns
+    spends: list[list[str]]  # likewise
+
+
+def get_dossier(
     *, election: Election, candidacy_id: int | None = None, ac_number: int | None = None
-) -> list[list[str]]:
-    """The dossier's rows (a header first): for a candidate or a constituency, every post with
-    its approvals, findings, overrides, certificate and spend, then the ledger's entries."""
+) -> Dossier:
+    """The dossier of a candidate (``candidacy_id``) or a constituency (``ac_number``), in the
+    active language."""
     from itcell.core.templatetags.itcell import ist
 
+    hindi = get_language() == "hi"
     spends = Spend.objects.filter(election=election)
     if candidacy_id is not None:
-        candidacy = Candidacy.objects.filter(election=election, pk=candidacy_id).first()
+        candidacy = (
+            Candidacy.objects.filter(election=election, pk=candidacy_id)
+            .select_related("ac")
+            .first()
+        )
         number = candidacy.ac.number if candidacy else -1
+        subject = f"{candidacy.name} ({candidacy.ac})" if candidacy else ""
         spends = spends.filter(candidacy_id=candidacy_id)
     else:
         number = ac_number if ac_number is not None else -1
+        ac = AssemblyConstituency.objects.filter(state=election.state, number=number).first()
+        subject = str(ac or number)
         spends = spends.filter(candidacy__ac__number=number)
     posts = (
         Post.objects.filter(election=election, acs__number=number)
@@ -228,15 +255,15 @@ def list_dossier(
     certificates = dict(
         Certificate.objects.filter(election=election).values_list("number", "content_hash")
     )
-    rows = [[
-        "post", "title", "desk", "constituencies", "state", "publish at", "channels",
-        "approvals", "findings", "overrides", "MCMC certificate", "certified content matches",
-        "spend (₹)",
+    post_rows = [[
+        _("post"), _("title"), _("desk"), _("constituencies"), _("state"), _("publish at"),
+        _("channels"), _("approvals"), _("findings"), _("overrides"), _("MCMC certificate"),
+        _("certified content matches"), _("spend (₹)"),
     ]]  # fmt: skip
     for post in posts:
         findings = FindingRecord.objects.filter(post=post).order_by("at")
         certificate = post.mcmc_certificate.strip()
-        rows.append([
+        post_rows.append([
             str(post.pk), post.title, post.desk.name,
             " ".join(str(ac.number) for ac in post.acs.all()),
             post.get_state_display(), ist(post.publish_at),
@@ -245,27 +272,30 @@ def list_dossier(
                 f"{r.get_decision_display()} {r.reviewer} {ist(r.at)}" for r in post.reviews.all()
             ),
             "; ".join(
-                f"{f.rule} {f.severity} at {f.checkpoint} v{f.version}: {f.message_en}"
+                f"{f.rule} {f.get_severity_display()} ({f.checkpoint} v{f.version}): "
+                f"{f.message_hi if hindi else f.message_en}"
                 for f in findings
             ),
             "; ".join(
-                f"{o.rule} v{o.version} by {o.by} {ist(o.at)}: {o.justification}"
+                f"{o.rule} v{o.version} {o.by} {ist(o.at)}: {o.justification}"
                 for o in post.overrides.all()
             ),
             certificate,
             (
-                ("yes" if certificates.get(certificate) == post_hash(post) else "no")
+                (_("yes") if certificates.get(certificate) == post_hash(post) else _("no"))
                 if certificate
                 else ""
             ),
             str(post.spends.aggregate(total=Sum("amount_inr"))["total"] or 0),
         ])  # fmt: skip
-    rows.append([])
-    rows.append(["date", "vendor", "amount (₹)", "category", "payment mode", "post", "certificate"])
+    spend_rows = [[
+        _("date"), _("vendor"), _("amount (₹)"), _("category"), _("payment mode"), _("post"),
+        _("certificate"),
+    ]]  # fmt: skip
     for spend in spends.order_by("on", "pk"):
-        rows.append([
+        spend_rows.append([
             spend.on.isoformat(), spend.vendor, str(spend.amount_inr),
             spend.get_category_display(), spend.get_mode_display(),
             str(spend.post_id or ""), spend.certificate,
         ])  # fmt: skip
-    return rows
+    return Dossier(subject=subject, posts=post_rows, spends=spend_rows)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("rules/<slug:slug>/ledger/", views.ledger, name="ledger"),
     path("rules/<slug:slug>/certificates/", views.certificates, name="certificates"),
     path("rules/<slug:slug>/takedowns/", views.takedowns, name="takedowns"),
-    path("rules/<slug:slug>/dossier.csv", views.dossier, name="dossier"),
+    path("rules/<slug:slug>/dossier.csv", views.dossier, {"fmt": "csv"}, name="dossier"),
+    path("rules/<slug:slug>/dossier.pdf", views.dossier, {"fmt": "pdf"}, name="dossier_pdf"),
 ]

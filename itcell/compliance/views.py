@@ -1,7 +1,6 @@
 """The compliance screens: the election's rule calendar, overrides, the MCMC applications and
 certificates, the expenditure ledger, takedown incidents, the dossier, and the JSON check."""
 
-import csv
 import json
 from typing import Any
 
@@ -14,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.compliance import services
 from itcell.compliance.described import parse
+from itcell.compliance.dossier import as_csv, as_pdf
 from itcell.compliance.engine import at_publication, evaluate
 from itcell.compliance.errors import ComplianceError, RuleBlocks
 from itcell.compliance.forms import ApplicationForm, CertificateForm, SpendForm, TakedownForm
 from itcell.compliance.models import Application, Certificate, Spend, Takedown
 from itcell.compliance.rules.expenditure import candidate_account_due, party_statement_due
 from itcell.compliance.rules.precertification import apply_by
-from itcell.compliance.selectors import get_context, list_dossier
+from itcell.compliance.selectors import get_context, get_dossier
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput
@@ -45,6 +45,7 @@ def _page(request: SignedInRequest, asker: Asker, template: str, **extra: Any) -
             "election": asker.election,
             "asker": asker,
             "may_keep": asker.may(Action.KEEP_COMPLIANCE),
+            "may_audit": asker.may(Action.VIEW_AUDIT),
             "now": clock.now(),
             **extra,
         },
@@ -288,23 +289,25 @@ def _incident_action(request: SignedInRequest, asker: Asker) -> None:
         raise Http404
 
 
-def dossier(request: SignedInRequest, slug: str) -> HttpResponse:
+def dossier(request: SignedInRequest, slug: str, fmt: str) -> HttpResponse:
     """Every post for a candidate (``?candidate=``) or a constituency (``?ac=``), with its
-    approvals, findings, overrides, certificates and spend: CSV for the observer or the MCMC."""
+    approvals, findings, overrides, certificates and spend: CSV or PDF, for the expenditure
+    observer or the MCMC."""
     asker = _asker(request, slug, Action.VIEW_AUDIT)
     candidate, ac = request.GET.get("candidate", ""), request.GET.get("ac", "")
     if not (candidate.isdigit() or ac.isdigit()):
         raise Http404
-    rows = list_dossier(
+    found = get_dossier(
         election=asker.election,
         candidacy_id=int(candidate) if candidate.isdigit() else None,
         ac_number=int(ac) if ac.isdigit() else None,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    if fmt == "pdf":
+        response = HttpResponse(
+            as_pdf(found, election=asker.election), content_type="application/pdf"
+        )
+    else:
+        response = HttpResponse(as_csv(found), content_type="text/csv; charset=utf-8")
     name = f"dossier-{asker.election.slug}-{'candidate-' + candidate if candidate else 'ac-' + ac}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 (Hindi) only with the mark
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow(row)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

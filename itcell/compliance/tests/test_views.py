@@ -3,17 +3,23 @@ may see and do what, what each shows, in English and Hindi; bad input named, not
 The clock stands at 27 October 2020, 10:00 IST: phase 1 silent, Bahadurganj (AC 52, phase 3)
 still campaigning."""
 
+import contextlib
 import csv
 import io
 import json
+import re
+import zlib
 from datetime import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from itcell.audit.models import AuditEvent
+from itcell.compliance.dossier import as_html
 from itcell.compliance.models import Override, Spend, Takedown
+from itcell.compliance.selectors import get_dossier
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.organisation.roles import Role
@@ -178,6 +184,39 @@ def test_the_dossier_lists_a_constituencys_posts_for_auditors_only(client, cell:
     assert rows[0][:2] == ["post", "title"]
     assert [r[0] for r in rows[1:] if r and r[0].isdigit()] == [str(post.pk)]
     assert "Approved" in rows[1][7] or "approve" in rows[1][7].lower()
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The fonts a PDF embeds (WeasyPrint names them in compressed object streams)."""
+    names = set()
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        with contextlib.suppress(zlib.error):
+            body = zlib.decompress(stream.group(1))
+            names |= {
+                n.decode().split("+")[-1] for n in re.findall(rb"/BaseFont\s*/([^/\s<>]+)", body)
+            }
+    return names
+
+
+def test_the_dossier_prints_as_a_pdf_with_its_fonts_in_either_language(client, cell: Cell):
+    post = cell.approved()
+    client.force_login(cell.head)
+    response = client.get(url("dossier_pdf") + "?ac=52")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('-ac-52.pdf"')
+    assert response.content.startswith(b"%PDF-")
+    # The bundled fonts are embedded, so Hindi prints the same whatever fonts the server has.
+    fonts = embedded_fonts(response.content)
+    assert "Noto-Sans" in fonts
+    assert any(f.startswith("Noto-Sans-Devanagari") for f in fonts)  # ₹ is drawn from it
+
+    found = get_dossier(election=cell.election, ac_number=52)
+    with translation.override("hi"):
+        html = as_html(get_dossier(election=cell.election, ac_number=52), election=cell.election)
+    assert "अनुपालन" in html  # the title, in Hindi
+    assert post.title in as_html(found, election=cell.election)
+    client.force_login(cell.writer)
+    assert client.get(url("dossier_pdf") + "?ac=52").status_code == 404
 
 
 def test_a_takedown_notice_starts_the_clock_from_the_screen(client, cell: Cell, queue):
