@@ -71,6 +71,16 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Let the compose screen's live check run and finish before the next click. It fires on
+    a field's change (which a click elsewhere would cause) and 800 ms after typing stops. On
+    the in-memory SQLite test database every request of the live server shares one connection,
+    so a check (saved, then rolled back) running beside a save would roll the save back too."""
+    page.evaluate("document.activeElement?.blur()")
+    page.wait_for_timeout(900)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 @pytest.fixture
 def page(browser, request, live_server):  # type: ignore[no-untyped-def]
     """A fresh browser page; its last screen is kept under artifacts/ as a screenshot."""
@@ -78,6 +88,7 @@ def page(browser, request, live_server):  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    settle(page)  # or the check would write while the test database is emptied
     ARTIFACTS.mkdir(exist_ok=True)
     # Devanagari comes from a web font: wait for it, or the picture shows empty boxes.
     page.evaluate("document.fonts.ready.then(() => true)")

@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import settle
 from itcell.organisation.tests.test_screens_browser import hindi, sign_in
 from itcell.publishing.models import Post
 from itcell.publishing.tests.test_screens_browser import demo  # noqa: F401 (the demo cell, 27 Oct 2020 10:00 IST)
@@ -58,6 +59,9 @@ def test_findings_show_while_composing_and_lift_when_the_post_is_fixed(page, lan
     expect(boost).to_contain_text("MCMC")
 
     # Sending it for review is refused with the rule's message, and nothing is saved.
+    settle(page)
     page.get_by_role("button", name=t("Save and send for review")).click()
     expect(page.locator(".problems")).to_contain_text("R-ADV-1")
+    # The form comes back as it was typed, and checks itself again on load.
+    expect(page.locator("#findings [data-rule='R-ADV-1']")).to_be_visible()
     assert not Post.objects.filter(title="Poll-eve appeal").exists()

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, settle
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.elections.models import Election
@@ -56,6 +56,7 @@ def test_a_post_goes_from_draft_through_two_approvals_to_the_sandbox_feed(page, 
     expect(variant.locator(".counter")).to_have_text(re.compile(rf"^\s*{used} / 280\s*$"))
     page.get_by_label("Publish at (IST)").fill("2020-10-27T12:00")
     snap(page, "pub_compose")
+    settle(page)
     page.get_by_role("button", name="Save and send for review").click()
     expect(page.locator("h1")).to_contain_text("In review")
     post = Post.objects.get(title="Bridge repair starts")
@@ -132,6 +133,7 @@ def test_an_edit_after_approval_sends_the_post_back_to_review(page, demo):
     page.get_by_role("link", name="Edit").click()
     expect(page.locator(".warning")).to_contain_text("sends the post back to review")
     page.get_by_label("Text in English").fill("Free health camp tomorrow 10 am (not 9).")
+    settle(page)
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("goes through review again")
     expect(page.locator("h1")).to_contain_text("In review")
