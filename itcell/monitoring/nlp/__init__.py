@@ -76,3 +76,10 @@ class Tags:
     @property
     def leaders(self) -> dict[str, float]:
         return self.of(Kind.LEADER)
+
+
+# The pipeline's modules import the classes above, so they come last.
+from itcell.monitoring.nlp.gazetteer import Gazetteer  # noqa: E402
+from itcell.monitoring.nlp.pipeline import bundled_gazetteer, tag, tag_many  # noqa: E402
+
+__all__ = ["Gazetteer", "Kind", "Tag", "Tags", "bundled_gazetteer", "tag", "tag_many"]

@@ -1,0 +1,544 @@
+"""The gazetteer: every name of every AC, district, party, candidate and leader of one
+election, compiled into one Aho-Corasick automaton over transliteration keys, so one pass over
+a text finds names in Devanagari, in Latin letters and in any spelling in between.
+
+How a match becomes a tag with a confidence (the numbers are the constants below):
+
+- A name written as the gazetteer writes it (after normalisation) counts ``FULL``; the same
+  name in another script or spelling (the keys agree, the letters do not) counts a little
+  less (``KEY_FACTOR``), and only when its key is long enough to be no other word.
+- Shorter forms count less: a candidate's first and last name (``SHORT``).
+- A name shared by several places or people of one kind ("Pipra", "Kalyanpur", three
+  candidates called "Renu Devi") is split between them (``shared``), unless something else
+  in the text (the candidate's seat, district or party) picks one out.
+- A name that is both a district and an AC ("Munger", "Gaya", "Buxar") tags both
+  (``AMBIGUOUS``); a word next to it ("district", "seat", "जिले", "विधानसभा") decides.
+- A name that is also an ordinary word ("गया" went, "बाढ़" flood, "aap" you) counts
+  ``WEAK``, below the threshold, and rises above it only with context that makes it a place
+  ("गया में", "in Gaya", "गया जिले") or another mention from the same district.
+- A candidate implies the seat, an AC its district, each at a fraction of its own confidence.
+
+Only tags at or above ``THRESHOLD`` are returned.
+"""
+
+import csv
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from itcell.monitoring.nlp import Kind, Tag
+from itcell.monitoring.nlp.normalise import MIN_KEY_LENGTH, Word, words
+
+DATA = Path(__file__).with_name("data")
+
+THRESHOLD = 0.5  # a tag below this is a guess, not shown and not counted
+FULL = 0.9  # a full name as written in the reference data
+KEY_FACTOR = 0.95  # the same name in another script or spelling
+SHORT = 0.75  # a candidate's first and last name without the middle ones
+NICKNAME = 0.85  # a leader's short name from the shipped list ("Nitish", "Lalu")
+AMBIGUOUS = 0.65  # a name that is both a district and an AC, without context
+DECIDED = 0.95  # ... with a word next to it that says which
+UNDECIDED = 0.3  # ... the one the context speaks against
+WEAK = 0.3  # a name that is also an ordinary word, without context
+PLACE_CONTEXT = 0.3  # added to a weak name by "में", "in", "से"...
+KIND_CONTEXT = 0.5  # added to a weak name by "district", "seat", "जिले"...
+COMENTION = 0.3  # added to a weak name when another tag in the text is in its district
+IMPLIED_AC = 0.7  # a candidate's AC, as a fraction of the candidate's confidence
+IMPLIED_DISTRICT = 0.7  # an AC's district, as a fraction of the AC's confidence
+NAMESAKE_OF_LEADER = 0.4  # a candidate who shares a leader's name but not the party
+CONFIRMED = 0.95  # a candidate whose seat is named in the same text
+
+
+# ---- the records a gazetteer is built from -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ACRecord:
+    number: int
+    name_en: str
+    name_hi: str
+    district: str  # the district's key: its English census-2011 name
+
+
+@dataclass(frozen=True)
+class DistrictRecord:
+    name_en: str  # the key: English census-2011 name ("West Champaran")
+    name_hi: str = ""
+    eci_name: str = ""  # as the Election Commission writes it ("PASCHIM CHAMPARAN")
+    other_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyRecord:
+    short_name: str  # the key
+    names_en: tuple[str, ...] = ()
+    names_hi: tuple[str, ...] = ()
+    nicknames: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    ac_number: int
+    name: str  # as in the candidate list; the key is "<ac>:<name>"
+    party: str = ""
+    name_hi: str = ""
+
+
+@dataclass(frozen=True)
+class LeaderRecord:
+    name_en: str  # the key
+    name_hi: str = ""
+    party: str = ""
+    other_names: tuple[str, ...] = ()  # short names and spellings, any script
+
+
+@dataclass(frozen=True)
+class AliasRecord:
+    """Another name for something in the gazetteer: a translated or old name ("Monghyr"), a
+    party's Hindi short name ("राजद"), a spelling the data does not use."""
+
+    text: str
+    kind: Kind
+    key: str
+    confidence: float = FULL
+    capitals_only: bool = False  # only when written in capitals ("HAM", not "ham" = we)
+    weak: bool = False  # also an ordinary word: needs context
+
+
+# ---- compiled form -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """What one written form of a name may refer to."""
+
+    kind: Kind
+    key: str
+    surface: str  # the form as the gazetteer writes it, normalised
+    base: float
+    weak: bool = False
+    capitals_only: bool = False
+    keyed: bool = True  # may match by transliteration key alone
+    party: str = ""  # candidates and leaders: their party, for namesakes
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    first: int  # word indices, inclusive
+    last: int
+    referents: tuple[Referent, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    district: frozenset[str]
+    ac: frozenset[str]
+    pc: frozenset[str]
+    place_after: frozenset[str]
+    place_before: frozenset[str]
+    verb_before: frozenset[str]
+    verb_after: frozenset[str]
+
+
+@cache
+def _context() -> _Context:
+    data = tomllib.loads((DATA / "context.toml").read_text(encoding="utf-8"))
+    return _Context(**{name: frozenset(_surfaces(data[name])) for name in data})
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Names that are also ordinary words (``data/common_words.toml``), in surface form."""
+    data = tomllib.loads((DATA / "common_words.toml").read_text(encoding="utf-8"))
+    return frozenset(_surfaces(data["words"])) | common_nouns()
+
+
+@cache
+def common_nouns() -> frozenset[str]:
+    """The nouns among them: a postposition after one is no evidence of a place."""
+    data = tomllib.loads((DATA / "common_words.toml").read_text(encoding="utf-8"))
+    return frozenset(_surfaces(data["nouns"]))
+
+
+def _surfaces(items: Iterable[str]) -> list[str]:
+    return [" ".join(w.surface for w in words(item)) for item in items]
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z()\-\s]*[A-Z)]$")
+_HONORIFIC = frozenset({"dr", "adv", "prof", "shri", "smt", "er", "col", "capt"})
+
+
+@dataclass
+class Gazetteer:
+    acs: Sequence[ACRecord] = ()
+    districts: Sequence[DistrictRecord] = ()
+    parties: Sequence[PartyRecord] = ()
+    candidates: Sequence[CandidateRecord] = ()
+    leaders: Sequence[LeaderRecord] = ()
+    aliases: Sequence[AliasRecord] = ()
+    _patterns: dict[str, list[Referent]] = field(init=False, repr=False)
+    _automaton: ahocorasick.Automaton = field(init=False, repr=False)
+    _ac_district: dict[str, str] = field(init=False, repr=False)
+    _candidate_ac: dict[str, str] = field(init=False, repr=False)
+    _names: dict[tuple[Kind, str], str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._patterns = defaultdict(list)
+        self._ac_district = {str(ac.number): ac.district for ac in self.acs}
+        self._candidate_ac = {}
+        common = common_words()
+        for ac in self.acs:
+            for name in _name_variants(ac.name_en, ac.name_hi):
+                self._add(name, Kind.AC, str(ac.number), FULL, weak_if_common=common)
+        for d in self.districts:
+            names = [d.name_en, d.name_hi, d.eci_name.title(), *d.other_names]
+            for name in _name_variants(*names):
+                self._add(name, Kind.DISTRICT, d.name_en, FULL, weak_if_common=common)
+        for p in self.parties:
+            self._add_party(p, common)
+        for c in self.candidates:
+            key = f"{c.ac_number}:{c.name}"
+            self._candidate_ac[key] = str(c.ac_number)
+            for name, base in _candidate_forms(c.name) + _candidate_forms(c.name_hi):
+                self._add(name, Kind.CANDIDATE, key, base, party=c.party)
+        for leader in self.leaders:
+            self._add(leader.name_en, Kind.LEADER, leader.name_en, FULL, party=leader.party)
+            self._add(leader.name_hi, Kind.LEADER, leader.name_en, FULL, party=leader.party)
+            for name in leader.other_names:
+                self._add(name, Kind.LEADER, leader.name_en, NICKNAME, party=leader.party)
+        for alias in self.aliases:
+            self._add(
+                alias.text,
+                alias.kind,
+                alias.key,
+                alias.confidence,
+                weak=alias.weak,
+                capitals_only=alias.capitals_only,
+            )
+        self._names = {(Kind.AC, str(a.number)): a.name_en for a in self.acs}
+        self._names.update({(Kind.DISTRICT, d.name_en): d.name_en for d in self.districts})
+        for p in self.parties:
+            self._names[(Kind.PARTY, p.short_name)] = (*p.names_en, p.short_name)[0]
+        for c in self.candidates:
+            self._names[(Kind.CANDIDATE, f"{c.ac_number}:{c.name}")] = c.name
+        self._names.update({(Kind.LEADER, x.name_en): x.name_en for x in self.leaders})
+        self._automaton = ahocorasick.Automaton()
+        for pattern in self._patterns:
+            self._automaton.add_word(f" {pattern} ", (pattern.count(" ") + 1, pattern))
+        if self._patterns:
+            self._automaton.make_automaton()
+
+    def _add_party(self, p: PartyRecord, common: frozenset[str]) -> None:
+        if p.short_name in {"IND", "party"}:
+            return  # "independent" is no party to monitor; "party" is a stray label
+        names = [p.short_name, *p.names_en, *p.names_hi]
+        for name in _name_variants(*names):
+            acronym = bool(_ACRONYM.match(name))
+            found = words(name)
+            capitals = acronym and any(w.surface in common for w in found)
+            self._add(
+                name,
+                Kind.PARTY,
+                p.short_name,
+                FULL,
+                capitals_only=capitals,
+                keyed=not acronym,
+                weak=not acronym and len(found) == 1 and found[0].surface in common,
+            )
+        for name in p.nicknames:
+            self._add(name, Kind.PARTY, p.short_name, NICKNAME)
+
+    def _add(
+        self,
+        name: str,
+        kind: Kind,
+        key: str,
+        base: float,
+        *,
+        weak: bool = False,
+        weak_if_common: frozenset[str] = frozenset(),
+        capitals_only: bool = False,
+        keyed: bool = True,
+        party: str = "",
+    ) -> None:
+        found = words(name)
+        if not found:
+            return
+        surface = " ".join(w.surface for w in found)
+        if len(found) == 1 and surface in weak_if_common:
+            weak = True
+        forms = [found]
+        if len(found) > 1:  # "Valmiki Nagar" is also written "Valmikinagar"
+            joined = words("".join(w.text for w in found))
+            if len(joined) == 1:
+                forms.append(joined)
+        for form in forms:
+            pattern = " ".join(w.key or "#" for w in form)
+            referent = Referent(
+                kind,
+                key,
+                " ".join(w.surface for w in form),
+                base,
+                weak,
+                capitals_only,
+                keyed and len(pattern.replace(" ", "")) >= MIN_KEY_LENGTH,
+                party,
+            )
+            if referent not in self._patterns[pattern]:
+                self._patterns[pattern].append(referent)
+
+    def name_of(self, kind: Kind, key: str) -> str:
+        """The English name of the entity a key stands for (the key itself if unknown)."""
+        return self._names.get((kind, key), key)
+
+    # ---- matching --------------------------------------------------------------------------
+
+    def find(self, found: Sequence[Word]) -> list[Tag]:
+        """Tags for a text already cut into words, at or above ``THRESHOLD``."""
+        if not found or not self._patterns:
+            return []
+        matches = self._matches(found)
+        scored: list[tuple[Referent, float, _Match]] = []
+        for match in matches:
+            scored.extend(self._score(match, found))
+        tags = self._resolve(scored, found)
+        return [t for t in tags if t.confidence >= THRESHOLD]
+
+    def _matches(self, found: Sequence[Word]) -> list[_Match]:
+        stream_parts = [" "]
+        word_at_end: dict[int, int] = {}
+        position = 1
+        for index, w in enumerate(found):
+            key = w.key or "#"
+            stream_parts.append(key)
+            stream_parts.append(" ")
+            position += len(key)
+            word_at_end[position] = index
+            position += 1
+        stream = "".join(stream_parts)
+        spans: list[tuple[int, int, str]] = []
+        for end, (length, pattern) in self._automaton.iter(stream):
+            last = word_at_end[end]
+            spans.append((last - length + 1, last, pattern))
+        # Longest first: "Patna Sahib" wins over "Patna", "Bodh Gaya" over "Gaya".
+        spans.sort(key=lambda s: (s[0] - s[1], s[0]))
+        taken: set[int] = set()
+        matches = []
+        for first, last, pattern in spans:
+            if any(i in taken for i in range(first, last + 1)):
+                continue
+            referents = self._fitting(pattern, found[first : last + 1])
+            if referents:
+                taken.update(range(first, last + 1))
+                matches.append(_Match(first, last, referents))
+        return matches
+
+    def _fitting(self, pattern: str, written: Sequence[Word]) -> tuple[Referent, ...]:
+        surface = " ".join(w.surface for w in written)
+        capitals = all(w.text.isupper() for w in written)
+        fit = []
+        for r in self._patterns[pattern]:
+            if r.capitals_only and not capitals:
+                continue
+            if r.surface == surface:
+                fit.append(r)
+            elif r.keyed:
+                fit.append(
+                    Referent(
+                        r.kind,
+                        r.key,
+                        r.surface,
+                        r.base * KEY_FACTOR,
+                        r.weak or surface in common_words(),
+                        r.capitals_only,
+                        r.keyed,
+                        r.party,
+                    )
+                )
+        return tuple(fit)
+
+    def _score(self, match: _Match, found: Sequence[Word]) -> list[tuple[Referent, float, _Match]]:
+        ctx = _context()
+        before = [w.surface for w in found[max(0, match.first - 2) : match.first]]
+        after = [w.surface for w in found[match.last + 1 : match.last + 3]]
+        near = set(before) | set(after)
+        says_district = bool(near & ctx.district)
+        says_ac = bool(near & ctx.ac)
+        says_pc = bool(near & ctx.pc)
+        kinds = {r.kind for r in match.referents}
+        both = Kind.AC in kinds and Kind.DISTRICT in kinds
+        counts: dict[Kind, int] = defaultdict(int)
+        for key in {(r.kind, r.key) for r in match.referents}:
+            counts[key[0]] += 1
+        out = []
+        for r in match.referents:
+            confidence = r.base
+            if r.weak:
+                confidence = min(r.base, WEAK) + self._weak_context(match, found, before, after)
+            if r.kind in (Kind.AC, Kind.DISTRICT):
+                if both and not r.weak:
+                    confidence = min(confidence, AMBIGUOUS)
+                if says_district:
+                    confidence = DECIDED if r.kind == Kind.DISTRICT else UNDECIDED
+                elif says_ac:
+                    confidence = DECIDED if r.kind == Kind.AC else UNDECIDED
+                elif says_pc:
+                    confidence = min(confidence, UNDECIDED if r.kind == Kind.AC else AMBIGUOUS)
+            confidence = shared(confidence, counts[r.kind])
+            out.append((r, confidence, match))
+        return out
+
+    def _weak_context(
+        self, match: _Match, found: Sequence[Word], before: list[str], after: list[str]
+    ) -> float:
+        ctx = _context()
+        previous = before[-1] if before else ""
+        following = after[0] if after else ""
+        if previous in ctx.verb_before or following in ctx.verb_after:
+            return -1.0
+        near = set(before) | set(after)
+        if near & (ctx.district | ctx.ac):
+            return KIND_CONTEXT
+        first = found[match.first]
+        noun = match.first == match.last and first.surface in common_nouns()
+        capitalised = first.text[:1].isupper() and not first.text.isupper() and match.first > 0
+        if capitalised or (
+            not noun and (following in ctx.place_after or previous in ctx.place_before)
+        ):
+            return PLACE_CONTEXT
+        return 0.0
+
+    def _resolve(
+        self, scored: list[tuple[Referent, float, _Match]], found: Sequence[Word]
+    ) -> list[Tag]:
+        """Namesakes, co-mentions and implications, then one tag per (kind, key, span)."""
+        named_acs = {r.key for r, c, _ in scored if r.kind == Kind.AC and c >= THRESHOLD}
+        named_districts = {
+            r.key for r, c, _ in scored if r.kind == Kind.DISTRICT and c >= THRESHOLD
+        }
+        named_parties = {r.key for r, c, _ in scored if r.kind == Kind.PARTY and c >= THRESHOLD}
+        leader_parties: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for r, _c, m in scored:
+            if r.kind == Kind.LEADER:
+                leader_parties[(m.first, m.last)].add(r.party)
+        districts_seen = named_districts | {self._ac_district.get(a, "") for a in named_acs}
+        tags: dict[tuple[Kind, str, int], Tag] = {}
+
+        def put(kind: Kind, key: str, confidence: float, m: _Match) -> None:
+            start, end = found[m.first].start, found[m.last].end
+            confidence = round(max(0.0, min(confidence, 1.0)), 3)
+            old = tags.get((kind, key, start))
+            if old is None or old.confidence < confidence:
+                tags[(kind, key, start)] = Tag(kind, key, confidence, start, end)
+
+        for r, confidence, m in scored:
+            if r.kind == Kind.CANDIDATE:
+                ac = self._candidate_ac.get(r.key, "")
+                leaders = leader_parties.get((m.first, m.last), set())
+                if ac in named_acs:
+                    confidence = max(confidence, CONFIRMED)
+                elif leaders and r.party not in leaders:
+                    confidence *= NAMESAKE_OF_LEADER
+                elif (
+                    leaders  # the leader is this candidate: same name, same party
+                    or self._ac_district.get(ac) in named_districts
+                    or r.party in named_parties
+                ):
+                    confidence = max(confidence, r.base * KEY_FACTOR)
+            if r.weak and r.kind in (Kind.AC, Kind.DISTRICT) and confidence < THRESHOLD:
+                district = r.key if r.kind == Kind.DISTRICT else self._ac_district.get(r.key)
+                others = districts_seen - ({r.key} if r.kind == Kind.DISTRICT else set())
+                if district in others and confidence > 0:
+                    confidence += COMENTION
+            put(r.kind, r.key, confidence, m)
+            if r.kind == Kind.CANDIDATE:
+                ac = self._candidate_ac.get(r.key, "")
+                put(Kind.AC, ac, confidence * IMPLIED_AC, m)
+                district = self._ac_district.get(ac, "")
+                if district:
+                    put(Kind.DISTRICT, district, confidence * IMPLIED_AC * IMPLIED_DISTRICT, m)
+            elif r.kind == Kind.AC and r.key in self._ac_district:
+                put(Kind.DISTRICT, self._ac_district[r.key], confidence * IMPLIED_DISTRICT, m)
+        return sorted(tags.values(), key=lambda t: (t.start, t.kind, -t.confidence))
+
+
+def shared(confidence: float, between: int) -> float:
+    """A name shared by ``between`` entities of one kind: each gets a share of the certainty."""
+    return confidence if between <= 1 else confidence / between**0.5
+
+
+def _name_variants(*names: str) -> list[str]:
+    """Each name, and the part before a parenthesis ("Kaimur (Bhabua)" is also "Kaimur")."""
+    out: list[str] = []
+    for name in names:
+        for variant in (name, name.split("(")[0].strip() if "(" in name[1:] else ""):
+            if variant and variant not in out:
+                out.append(variant)
+    return out
+
+
+def _candidate_forms(name: str) -> list[tuple[str, float]]:
+    """The forms a candidate is named by: each side of "Alias", without honorifics, and
+    the first and last name alone when there are middle names."""
+    out: list[tuple[str, float]] = []
+    for part in re.split(r"\s+alias\s+", name, flags=re.IGNORECASE):
+        tokens = [t for t in part.replace(".", ". ").split() if t]
+        while tokens and tokens[0].rstrip(".").lower() in _HONORIFIC:
+            tokens = tokens[1:]
+        if len(tokens) < 2:
+            continue  # a single first name never identifies a candidate
+        out.append((" ".join(tokens), FULL))
+        if len(tokens) >= 3 and len(tokens[0].rstrip(".")) > 1 and len(tokens[-1]) > 1:
+            out.append((f"{tokens[0]} {tokens[-1]}", SHORT))
+    return out
+
+
+# ---- the shipped alias and leader tables ---------------------------------------------------
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data"
+
+
+@cache
+def shipped_aliases() -> tuple[AliasRecord, ...]:
+    """``monitoring/data/aliases.csv``: translated and old names, party short names."""
+    rows = _csv_rows(SHIPPED / "aliases.csv")
+    return tuple(
+        AliasRecord(
+            text=row["alias"],
+            kind=Kind(row["kind"]),
+            key=row["key"],
+            confidence=float(row["confidence"] or FULL),
+            capitals_only=bool(row["capitals_only"]),
+            weak=bool(row["weak"]),
+        )
+        for row in rows
+    )
+
+
+@cache
+def shipped_leaders() -> tuple[LeaderRecord, ...]:
+    """``monitoring/data/leaders.csv``: well-known leaders with their party."""
+    return tuple(
+        LeaderRecord(
+            name_en=row["name_en"],
+            name_hi=row["name_hi"],
+            party=row["party"],
+            other_names=tuple(n.strip() for n in row["other_names"].split(";") if n.strip()),
+        )
+        for row in _csv_rows(SHIPPED / "leaders.csv")
+    )
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    text = path.read_text(encoding="utf-8-sig")
+    return [
+        {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
+        for row in csv.DictReader(text.splitlines())
+    ]
