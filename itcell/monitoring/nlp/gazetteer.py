@@ -385,12 +385,12 @@ class Gazetteer:
             if r.kind in (Kind.AC, Kind.DISTRICT):
                 if both and not r.weak:
                     confidence = min(confidence, AMBIGUOUS)
-                if says_district:
+                if says_pc:  # before "seat": "Munger Lok Sabha seat" is no AC
+                    confidence = min(confidence, UNDECIDED if r.kind == Kind.AC else AMBIGUOUS)
+                elif says_district:
                     confidence = DECIDED if r.kind == Kind.DISTRICT else UNDECIDED
                 elif says_ac:
                     confidence = DECIDED if r.kind == Kind.AC else UNDECIDED
-                elif says_pc:
-                    confidence = min(confidence, UNDECIDED if r.kind == Kind.AC else AMBIGUOUS)
             confidence = shared(confidence, counts[r.kind])
             out.append((r, confidence, match))
         return out

@@ -134,7 +134,6 @@ _LATIN_SWAPS = str.maketrans({"w": "v", "z": "j", "q": "k", "f": "p", "y": "i"})
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _ASPIRATE = re.compile(r"(?<=[bcdghjkprst])h")  # "chh" too
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
-_FINAL_E = re.compile(r"(?<=[^aeiou])e$")  # "Kishore": an English spelling habit
 _NASAL_BEFORE_LABIAL = re.compile(r"n(?=[pb])")
 _RUNS = re.compile(r"(.)\1+")
 
@@ -167,10 +166,10 @@ def _latin_key(word: str) -> str:
     word = word.replace("ck", "k").translate(_LATIN_SWAPS)
     word = _ASPIRATE.sub("", word)
     word = _FINAL_H.sub("", word)
-    if len(word) > 3:
-        word = _FINAL_E.sub("", word)
     word = _NASAL_BEFORE_LABIAL.sub("m", word)
     if len(word) > 1:
-        # The inherent vowel is written or not at will; a word-initial "a" is a real vowel.
-        word = word[0] + word[1:].replace("a", "")
+        # The inherent vowel is written or not at will, and written "e" as often as "a"
+        # ("Verma" / वर्मा, "Jehanabad" / जहानाबाद, "Kishore" / किशोर); a word-initial vowel
+        # is a real one.
+        word = word[0] + word[1:].replace("a", "").replace("e", "")
     return _RUNS.sub(r"\1", word)
