@@ -237,3 +237,12 @@ ITCELL_SCHEDULER_TICK_SECONDS = float(os.environ.get("ITCELL_SCHEDULER_TICK_SECO
 ITCELL_CREDENTIAL_KEYS = env_list("ITCELL_CREDENTIAL_KEYS", "")
 # A delivery "publishing" longer than this lost its worker: the sweep settles it.
 ITCELL_DELIVERY_LEASE_SECONDS = float(os.environ.get("ITCELL_DELIVERY_LEASE_SECONDS", 120))
+
+# Monitoring: source backends by alias (see itcell/monitoring/sources/__init__.py); each
+# source row names one and adds its own options (a feed's address, a file's column mapping).
+MONITORING_SOURCES = {
+    "rss": {"BACKEND": "itcell.monitoring.sources.rss.RSSSource", "OPTIONS": {"timeout": 20}},
+    "file_import": "itcell.monitoring.sources.file_import.FileImportSource",
+    "replay": "itcell.monitoring.sources.replay.ReplaySource",
+    "locmem": "itcell.monitoring.sources.locmem.LocmemSource",
+}

@@ -1,1 +1,253 @@
-"""Monitoring: what the public says, item by item, tied to constituencies."""
+"""Monitoring: the sources itcell listens to, what they said (items), what each item is about
+(tags), its engagement over time, and the hourly counts dashboards read.
+
+Rows are written only by ``services``: ``ingest`` writes items, tags, snapshots and counts in
+one transaction, so the counts always agree with the items. Tables are kept narrow and indexed
+for millions of items; screens read counts from ``HourlyCount``, never by scanning items.
+"""
+
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from itcell.core.models import TimeStampedModel
+from itcell.elections.models import Election
+from itcell.monitoring.nlp import Kind
+
+#: ``HourlyCount.ac_number`` of the rows that count every item of the election once.
+ALL_ACS = 0
+#: ``HourlyCount.party`` of the rows that count every item, whatever parties it names.
+ALL_PARTIES = ""
+#: ``HourlyCount.ac_number`` is NULL for items that name no AC; the unique index needs a value.
+NO_AC_KEY = -1
+
+
+class Source(TimeStampedModel):
+    """One place itcell listens to (a news site's feed, an export file, the demo's replay),
+    read by the backend its alias names in ``MONITORING_SOURCES``, with its cursor and health."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="sources", verbose_name=_("election")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    backend = models.CharField(
+        _("backend"),
+        max_length=40,
+        help_text=_("An alias from the MONITORING_SOURCES setting: rss, file_import, replay..."),
+    )
+    options = models.JSONField(
+        _("options"),
+        default=dict,
+        blank=True,
+        help_text=_('The backend\'s options, e.g. {"url": "https://example.com/feed.xml"}.'),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    interval_seconds = models.PositiveIntegerField(
+        _("poll every (seconds)"),
+        default=300,
+        help_text=_("How long to wait between polls when all is well."),
+    )
+    cursor = models.JSONField(
+        _("cursor"),
+        null=True,
+        blank=True,
+        help_text=_("Where the backend stopped reading (its own format; empty: from the start)."),
+    )
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_ok_at = models.DateTimeField(_("last polled without error"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    next_poll_at = models.DateTimeField(
+        _("next poll"), null=True, blank=True, help_text=_("Empty: as soon as possible.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "name"], name="source_unique_name")
+        ]
+        indexes = [models.Index(fields=["enabled", "next_poll_at"], name="source_due")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorKind(models.TextChoices):
+    PARTY = "party", _("Party")
+    CANDIDATE = "candidate", _("Candidate")
+    MEDIA = "media", _("Media")
+    PUBLIC = "public", _("Public")
+
+
+class Item(models.Model):
+    """One thing said in public: a post, a comment, a headline. Deduplicated on the
+    platform's own id, so reading it again (a retried poll, an overlapping export) stores
+    nothing twice."""
+
+    # Foreign keys covered by a composite index below get no index of their own: every
+    # index costs each insert of millions.
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("election"),
+        db_index=False,
+    )
+    # Items are the record of what was said: a source with items is disabled, not deleted.
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("source"),
+        db_index=False,
+    )
+    platform = models.CharField(_("platform"), max_length=30)
+    external_id = models.CharField(_("id on the platform"), max_length=255)
+    url = models.URLField(_("link"), max_length=1000, blank=True, default="")
+    author = models.CharField(_("author"), max_length=200, blank=True, default="")
+    author_kind = models.CharField(
+        _("author kind"), max_length=10, choices=AuthorKind.choices, default=AuthorKind.PUBLIC
+    )
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    script = models.CharField(_("script"), max_length=8, blank=True, default="")
+    published_at = models.DateTimeField(_("published"))
+    fetched_at = models.DateTimeField(_("fetched"))
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "external_id"], name="item_unique_id")
+        ]
+        indexes = [
+            # The feed: newest first, for the election and for one source.
+            models.Index(F("election"), F("published_at").desc(), name="item_feed"),
+            models.Index(F("source"), F("published_at").desc(), name="item_source_feed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.external_id}"
+
+
+class EngagementSnapshot(models.Model):
+    """An item's engagement as its platform counted it at one moment (None: not said)."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("item")
+    )
+    at = models.DateTimeField(_("at"))
+    likes = models.PositiveIntegerField(_("likes"), null=True, blank=True)
+    shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
+    replies = models.PositiveIntegerField(_("replies"), null=True, blank=True)
+    views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("engagement snapshot")
+        verbose_name_plural = _("engagement snapshots")
+        indexes = [models.Index(fields=["item", "at"], name="snapshot_item_at")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class ItemTag(models.Model):
+    """What an item is about: one AC, district, party, candidate or leader, with the language
+    pipeline's confidence. Keys follow ``itcell.monitoring.nlp`` ("128", "RJD", ...)."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="tags", verbose_name=_("item"), db_index=False
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=[
+            (Kind.AC.value, _("Assembly constituency")),
+            (Kind.DISTRICT.value, _("District")),
+            (Kind.PARTY.value, _("Party")),
+            (Kind.CANDIDATE.value, _("Candidate")),
+            (Kind.LEADER.value, _("Leader")),
+        ],
+    )
+    key = models.CharField(_("key"), max_length=160)
+    confidence = models.FloatField(_("confidence"))
+
+    class Meta:
+        verbose_name = _("item tag")
+        verbose_name_plural = _("item tags")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "kind", "key"], name="itemtag_unique")
+        ]
+        # The feed filtered by AC, party...: newest items (highest ids) first.
+        indexes = [models.Index(F("kind"), F("key"), F("item").desc(), name="itemtag_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class Stance(models.TextChoices):
+    NONE = "", _("Not classified")
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class HourlyCount(models.Model):
+    """Items per hour (UTC, by publication time), kept up to date on ingest by one upsert per
+    batch, so dashboards and spike alerts never scan items.
+
+    An item counts once in each cell it belongs to:
+
+    - ``ac_number``: each AC it names; NULL when it names none; and ``ALL_ACS`` (0) once, so
+      the election's total is exact even for items naming several ACs.
+    - ``party``: each party it names, and ``ALL_PARTIES`` ("") once: the "" rows are the
+      totals, whatever parties (if any) the item names.
+    - ``stance``: "" until stance classification exists.
+
+    So "items about AC 128 in an hour" is one row (``ac_number=128, party=""``), summed over
+    sources.
+    """
+
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("election"),
+        db_index=False,
+    )
+    hour = models.DateTimeField(_("hour (UTC)"))
+    ac_number = models.PositiveSmallIntegerField(_("AC number"), null=True, blank=True)
+    party = models.CharField(_("party"), max_length=80, blank=True, default=ALL_PARTIES)
+    stance = models.CharField(
+        _("stance"), max_length=10, blank=True, default="", choices=Stance.choices
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="+", verbose_name=_("source")
+    )
+    count = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("hourly count")
+        verbose_name_plural = _("hourly counts")
+        constraints = [
+            # The upsert's conflict target (``services.ROLLUP_UPSERT``): NULL (no AC) must
+            # meet NULL, which a plain unique constraint never does.
+            models.UniqueConstraint(
+                F("election"),
+                F("hour"),
+                Coalesce(F("ac_number"), Value(NO_AC_KEY)),
+                F("party"),
+                F("stance"),
+                F("source"),
+                name="hourlycount_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["election", "ac_number", "hour"], name="hourlycount_ac_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 AC {self.ac_number} {self.party}: {self.count}"

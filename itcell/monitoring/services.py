@@ -1,0 +1,376 @@
+"""Writes of the monitoring app: sources (created, enabled, disabled: each audited), and the
+ingest of what they read.
+
+``poll_source`` is the one path from a platform to the database: fetch from the source's
+cursor (outside any transaction: it waits on the network), then ``ingest`` the batch, move
+the cursor and record the source's health in one transaction. A failed fetch keeps the
+cursor, records the error and backs off exponentially, so nothing is skipped and a broken
+site is not hammered.
+"""
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from itcell.audit.services import record
+from itcell.core import clock
+from itcell.core.errors import InvalidInput, Problem
+from itcell.elections.models import Election
+from itcell.monitoring.errors import RateLimited, SourceError
+from itcell.monitoring.gazetteers import get_gazetteer
+from itcell.monitoring.models import (
+    ALL_ACS,
+    ALL_PARTIES,
+    NO_AC_KEY,
+    EngagementSnapshot,
+    HourlyCount,
+    Item,
+    ItemTag,
+    Source,
+)
+from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
+from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source
+
+MAX_BACKOFF = timedelta(hours=1)  # the longest wait after failures in a row
+LEASE = timedelta(minutes=10)  # a claimed source is not claimed again for this long
+PRESELECT_CHUNK = 900  # ids per "which of these exist" query (SQLite's parameter limit)
+INSERT_BATCH = 2000  # rows per INSERT
+MAX_ERROR_CHARS = 4000
+MAX_PROBLEMS_SHOWN = 20
+_KINDS = tuple(Kind)
+
+
+# Sources -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_source(
+    *,
+    election: Election,
+    name: str,
+    backend: str,
+    options: dict[str, Any] | None = None,
+    interval_seconds: int | None = None,
+    enabled: bool = True,
+    actor: Any = None,
+    source_address: str | None = None,
+) -> Source:
+    """A new source, checked by building its backend (an unknown alias or a wrong option is
+    refused with ``InvalidInput`` naming the field)."""
+    options = dict(options or {})
+    try:
+        backend_obj = open_source(backend, options)
+    except SourceError as exc:
+        raise InvalidInput([Problem(str(exc), field="options")]) from exc
+    if Source.objects.filter(election=election, name=name).exists():
+        raise InvalidInput(
+            [Problem(_("This election already has a source of that name."), field="name")]
+        )
+    source = Source.objects.create(
+        election=election,
+        name=name,
+        backend=backend,
+        options=options,
+        enabled=enabled,
+        interval_seconds=interval_seconds or int(backend_obj.default_interval.total_seconds()),
+    )
+    record(
+        actor=actor,
+        action="monitoring.source_created",
+        obj=source,
+        after={"backend": backend, "options": options, "enabled": enabled},
+        source_address=source_address,
+    )
+    return source
+
+
+@transaction.atomic
+def set_source_enabled(
+    *, source: Source, enabled: bool, actor: Any = None, source_address: str | None = None
+) -> Source:
+    """Enable (polled at once, failures forgotten) or disable a source. Its items stay."""
+    if source.enabled == enabled:
+        return source
+    source.enabled = enabled
+    fields = ["enabled"]
+    if enabled:
+        source.next_poll_at = None
+        source.consecutive_failures = 0
+        fields += ["next_poll_at", "consecutive_failures"]
+    source.save(update_fields=fields)
+    record(
+        actor=actor,
+        action="monitoring.source_enabled" if enabled else "monitoring.source_disabled",
+        obj=source,
+        after={"enabled": enabled},
+        source_address=source_address,
+    )
+    return source
+
+
+def claim_due_sources(*, now: datetime) -> list[int]:
+    """The ids of enabled sources due a poll, each claimed for ``LEASE`` by a conditional
+    update, so two schedulers (or a slow poll) never poll one source twice at once."""
+    claimed = []
+    due = Source.objects.filter(enabled=True).filter(
+        Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    )
+    for pk, next_poll_at in due.values_list("pk", "next_poll_at"):
+        won = Source.objects.filter(pk=pk, next_poll_at=next_poll_at).update(
+            next_poll_at=now + LEASE
+        )
+        if won:
+            claimed.append(pk)
+    return claimed
+
+
+# Polling -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ingested:
+    new: int  # items stored for the first time
+    duplicates: int  # items already stored (or twice in the batch)
+    snapshots: int  # engagement snapshots written
+    tags: int
+
+
+@dataclass(frozen=True)
+class Polled:
+    ok: bool
+    ingested: Ingested | None = None
+    error: str = ""
+
+
+def poll_source(*, source: Source, now: datetime) -> Polled:
+    """Fetch what is new from the source's cursor and store it; on failure keep the cursor,
+    record the error and set the next poll after an exponential backoff."""
+    try:
+        batch = open_source(source.backend, source.options).fetch(source.cursor)
+    except SourceError as error:
+        _record_failure(source=source, error=error, now=now)
+        return Polled(ok=False, error=str(error))
+    with transaction.atomic():
+        ingested = ingest(source=source, batch=batch, now=now)
+        source.cursor = batch.cursor
+        source.last_polled_at = now
+        source.last_ok_at = now
+        source.consecutive_failures = 0
+        source.last_error = _problems_text(batch.problems)
+        source.next_poll_at = now + timedelta(seconds=source.interval_seconds)
+        source.save(
+            update_fields=[
+                "cursor",
+                "last_polled_at",
+                "last_ok_at",
+                "consecutive_failures",
+                "last_error",
+                "next_poll_at",
+            ]
+        )
+    return Polled(ok=True, ingested=ingested)
+
+
+def backoff(*, interval: timedelta, failures: int, retry_after: float | None = None) -> timedelta:
+    """The wait before the next poll after ``failures`` failed polls in a row: the interval
+    doubled per failure, at most ``MAX_BACKOFF``, and never less than the platform asked."""
+    wait = min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
+    if retry_after is not None:
+        wait = max(wait, timedelta(seconds=retry_after))
+    return wait
+
+
+def _record_failure(*, source: Source, error: SourceError, now: datetime) -> None:
+    failures = source.consecutive_failures + 1
+    wait = backoff(
+        interval=timedelta(seconds=source.interval_seconds),
+        failures=failures,
+        retry_after=error.retry_after if isinstance(error, RateLimited) else None,
+    )
+    source.last_polled_at = now
+    source.last_error = str(error)[:MAX_ERROR_CHARS]
+    source.consecutive_failures = failures
+    source.next_poll_at = now + wait
+    # The cursor is left as it was: the next poll reads again what this one could not.
+    source.save(
+        update_fields=["last_polled_at", "last_error", "consecutive_failures", "next_poll_at"]
+    )
+
+
+def _problems_text(problems: Sequence[Problem]) -> str:
+    if not problems:
+        return ""
+    shown = "\n".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    if more > 0:
+        shown += "\n" + _("… and %(n)d more") % {"n": more}
+    header = _("%(n)d entries were left out; the others were stored:") % {"n": len(problems)}
+    return f"{header}\n{shown}"[:MAX_ERROR_CHARS]
+
+
+# Ingest ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ingest(
+    *,
+    source: Source,
+    batch: Batch,
+    now: datetime | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Ingested:
+    """Store the batch's new items with their tags and engagement, and add them to the
+    hourly counts, in one transaction. Items already stored (same platform and id) are not
+    stored again; their engagement, when the batch carries it, is added as a new snapshot."""
+    now = now or clock.now()
+    platform_default = _default_platform(source)
+    fresh: dict[tuple[str, str], RawItem] = {}
+    for raw in batch.items:
+        fresh.setdefault((raw.platform or platform_default, _external_id(raw.external_id)), raw)
+    existing = _existing_ids(fresh)
+    new_keys = [key for key in fresh if key not in existing]
+    duplicates = len(batch.items) - len(new_keys)
+    new_raw = [fresh[key] for key in new_keys]
+    tags = tag_many((raw.text for raw in new_raw), gazetteer or get_gazetteer(source.election))
+    items = [
+        Item(
+            election_id=source.election_id,
+            source=source,
+            platform=platform,
+            external_id=external_id,
+            url=raw.url[:1000],
+            author=raw.author[:200],
+            author_kind=raw.author_kind,
+            text=raw.text,
+            language=found.language[:10],
+            script=found.script[:8],
+            published_at=raw.published_at,
+            fetched_at=now,
+        )
+        for (platform, external_id), raw, found in zip(new_keys, new_raw, tags, strict=True)
+    ]
+    Item.objects.bulk_create(items, batch_size=INSERT_BATCH)
+    item_tags = [
+        ItemTag(item_id=item.pk, kind=kind.value, key=key[:160], confidence=confidence)
+        for item, found in zip(items, tags, strict=True)
+        for kind in _KINDS
+        for key, confidence in found.of(kind).items()
+    ]
+    ItemTag.objects.bulk_create(item_tags, batch_size=INSERT_BATCH)
+    snapshots = [
+        _snapshot(item.pk, raw, now)
+        for item, raw in zip(items, new_raw, strict=True)
+        if raw.has_engagement
+    ] + [
+        _snapshot(existing[key], raw, now)
+        for key, raw in fresh.items()
+        if key in existing and raw.has_engagement
+    ]
+    EngagementSnapshot.objects.bulk_create(snapshots, batch_size=INSERT_BATCH)
+    add_to_hourly_counts(
+        election_id=source.election_id,
+        source_id=source.pk,
+        cells=rollup_cells(
+            ((item.published_at, found) for item, found in zip(items, tags, strict=True))
+        ),
+    )
+    return Ingested(
+        new=len(items), duplicates=duplicates, snapshots=len(snapshots), tags=len(item_tags)
+    )
+
+
+def _default_platform(source: Source) -> str:
+    """The platform a source's items come from when they do not say."""
+    try:
+        return backend_class(source.backend).platform or source.backend
+    except SourceError:
+        return source.backend
+
+
+def _external_id(value: str) -> str:
+    # An id longer than the column (some exports use whole URLs) is stored as its digest.
+    return value if len(value) <= 255 else "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def _existing_ids(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    by_platform: dict[str, list[str]] = {}
+    for platform, external_id in keys:
+        by_platform.setdefault(platform, []).append(external_id)
+    found: dict[tuple[str, str], int] = {}
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), PRESELECT_CHUNK):
+            chunk = ids[start : start + PRESELECT_CHUNK]
+            rows = Item.objects.filter(platform=platform, external_id__in=chunk).values_list(
+                "external_id", "pk"
+            )
+            found.update(((platform, external_id), pk) for external_id, pk in rows)
+    return found
+
+
+def _snapshot(item_id: int, raw: RawItem, at: datetime) -> EngagementSnapshot:
+    return EngagementSnapshot(
+        item_id=item_id,
+        at=at,
+        likes=raw.likes,
+        shares=raw.shares,
+        replies=raw.replies,
+        views=raw.views,
+    )
+
+
+# Hourly counts -----------------------------------------------------------------------------
+
+Cell = tuple[datetime, int | None, str, str]  # hour, AC number (None: none), party, stance
+
+
+def hour_of(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def rollup_cells(items: Iterable[tuple[datetime, Tags]]) -> Counter[Cell]:
+    """How many items fall in each hourly cell (see ``HourlyCount``): pure, so the upsert's
+    input can be checked against a recount."""
+    cells: Counter[Cell] = Counter()
+    for published_at, found in items:
+        hour = hour_of(published_at)
+        acs: list[int | None] = [ALL_ACS]
+        numbers = [int(key) for key in found.acs if key.isdigit()]
+        acs += numbers or [None]
+        parties = [ALL_PARTIES, *found.parties]
+        for ac in acs:
+            for party in parties:
+                cells[(hour, ac, party[:80], "")] += 1
+    return cells
+
+
+def add_to_hourly_counts(*, election_id: int, source_id: int, cells: Counter[Cell]) -> None:
+    """Add ``cells`` to the hourly counts: one INSERT ... ON CONFLICT DO UPDATE per batch of
+    cells (SQLite and PostgreSQL), so concurrent ingests add up instead of overwriting."""
+    if not cells:
+        return
+    table = connection.ops.quote_name(HourlyCount._meta.db_table)
+    rows = sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2]))
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params: list[Any] = []
+        for (hour, ac, party, stance), count in chunk:
+            hour_value = connection.ops.adapt_datetimefield_value(hour)
+            params += [election_id, hour_value, ac, party, stance, source_id, count]
+        sql = (
+            f"INSERT INTO {table} "  # noqa: S608  (names from the model, values as parameters)
+            "(election_id, hour, ac_number, party, stance, source_id, count) "
+            f"VALUES {values} "
+            f"ON CONFLICT (election_id, hour, COALESCE(ac_number, {NO_AC_KEY}), party, stance, "
+            "source_id) "
+            f"DO UPDATE SET count = {table}.count + excluded.count"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -1,0 +1,77 @@
+"""Monitoring source backends, chosen by settings like Django's EMAIL_BACKEND::
+
+    MONITORING_SOURCES = {
+        "rss": {"BACKEND": "itcell.monitoring.sources.rss.RSSSource", "OPTIONS": {"timeout": 20}},
+        "replay": "itcell.monitoring.sources.replay.ReplaySource",   # no options: the path alone
+    }
+
+A ``Source`` row names its backend by alias and carries its own options (a feed's address);
+``open_source`` builds the backend with the setting's options overlaid by the source's. A
+system check (``sources.checks``) refuses aliases whose class does not load.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from itcell.monitoring.errors import Misconfigured
+from itcell.monitoring.sources.base import Batch, RawItem, SourceBackend
+
+__all__ = ["Batch", "RawItem", "SourceBackend", "configured", "open_source"]
+
+_PACKAGE = "itcell.monitoring.sources"
+DEFAULT_SOURCES: dict[str, Any] = {
+    "rss": f"{_PACKAGE}.rss.RSSSource",
+    "file_import": f"{_PACKAGE}.file_import.FileImportSource",
+    "replay": f"{_PACKAGE}.replay.ReplaySource",
+    "locmem": f"{_PACKAGE}.locmem.LocmemSource",
+}
+
+
+def configured() -> dict[str, dict[str, Any]]:
+    """Every alias as ``{"BACKEND": path, "OPTIONS": {...}}`` (a bare path is shorthand)."""
+    raw: Mapping[str, Any] = getattr(settings, "MONITORING_SOURCES", DEFAULT_SOURCES)
+    return {
+        alias: {"BACKEND": config, "OPTIONS": {}} if isinstance(config, str) else config
+        for alias, config in raw.items()
+    }
+
+
+def backend_class(alias: str) -> type[SourceBackend]:
+    config = configured().get(alias)
+    if config is None:
+        raise Misconfigured(
+            _("no source backend %(alias)r in MONITORING_SOURCES (known: %(known)s)")
+            % {"alias": alias, "known": ", ".join(sorted(configured()))}
+        )
+    try:
+        cls = import_string(config["BACKEND"])
+    except (KeyError, ImportError) as exc:
+        raise Misconfigured(
+            _("cannot load %(backend)r: %(error)s")
+            % {"backend": config.get("BACKEND"), "error": exc}
+        ) from exc
+    if not (isinstance(cls, type) and issubclass(cls, SourceBackend)):
+        raise Misconfigured(_("%(backend)s is not a source backend") % {"backend": cls})
+    return cls
+
+
+def open_source(alias: str, options: Mapping[str, Any] | None = None) -> SourceBackend:
+    """The backend for one source: the alias's class, built with the setting's options
+    overlaid by the source's own."""
+    cls = backend_class(alias)
+    merged = {**configured()[alias].get("OPTIONS", {}), **(options or {})}
+    try:
+        return cls(**merged)
+    except TypeError as exc:  # an unknown or missing option
+        raise Misconfigured(
+            _("the options do not fit the %(alias)s backend: %(error)s")
+            % {"alias": alias, "error": exc}
+        ) from exc
+
+
+def backend_choices() -> list[tuple[str, str]]:
+    return [(alias, alias) for alias in configured()]

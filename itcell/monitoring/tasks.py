@@ -1,0 +1,38 @@
+"""Background jobs of monitoring: each takes ids (or nothing) and calls a service."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.tasks import task
+
+from itcell.core.scheduler import periodic
+
+
+@task
+def poll_source(*, source_id: int) -> dict[str, object]:
+    from itcell.core import clock
+    from itcell.monitoring.models import Source
+    from itcell.monitoring.services import poll_source as poll
+
+    source = Source.objects.select_related("election").filter(pk=source_id, enabled=True).first()
+    if source is None:
+        return {"skipped": "disabled or deleted"}
+    polled = poll(source=source, now=clock.now())
+    if not polled.ok or polled.ingested is None:
+        return {"ok": False, "error": polled.error}
+    return {"ok": True, "new": polled.ingested.new, "duplicates": polled.ingested.duplicates}
+
+
+@periodic(every=timedelta(seconds=30))
+@task
+def poll_due_sources() -> int:
+    """Claim every source due a poll and enqueue one poll each."""
+    from itcell.core import clock
+    from itcell.monitoring.services import claim_due_sources
+
+    with transaction.atomic():
+        claimed = claim_due_sources(now=clock.now())
+        for source_id in claimed:
+            transaction.on_commit(partial(poll_source.enqueue, source_id=source_id))
+    return len(claimed)
