@@ -11,8 +11,9 @@ How a match becomes a tag with a confidence (the numbers are the constants below
 - A name shared by several places or people of one kind ("Pipra", "Kalyanpur", three
   candidates called "Renu Devi") is split between them (``shared``), unless something else
   in the text (the candidate's seat, district or party) picks one out.
-- A name that is both a district and an AC ("Munger", "Gaya", "Buxar") tags both
-  (``AMBIGUOUS``); a word next to it ("district", "seat", "जिले", "विधानसभा") decides.
+- A name that is both a district and an AC ("Munger", "Gaya", "Buxar") tags both: alone, the
+  district (and its town) at ``AMBIGUOUS_DISTRICT`` and the seat below the threshold
+  (``AMBIGUOUS_AC``); a word next to it ("district", "seat", "जिले", "विधानसभा") decides.
 - A name that is also an ordinary word ("गया" went, "बाढ़" flood, "aap" you) counts
   ``WEAK``, below the threshold, and rises above it only with context that makes it a place
   ("गया में", "in Gaya", "गया जिले") or another mention from the same district.
@@ -43,16 +44,17 @@ FULL = 0.9  # a full name as written in the reference data
 KEY_FACTOR = 0.95  # the same name in another script or spelling
 SHORT = 0.75  # a candidate's first and last name without the middle ones
 NICKNAME = 0.85  # a leader's short name from the shipped list ("Nitish", "Lalu")
-AMBIGUOUS = 0.65  # a name that is both a district and an AC, without context
+AMBIGUOUS_DISTRICT = 0.7  # a name that is both a district and an AC, without context: the
+AMBIGUOUS_AC = 0.45  # district (and its town) is meant more often than the seat
 DECIDED = 0.95  # ... with a word next to it that says which
 UNDECIDED = 0.3  # ... the one the context speaks against
 WEAK = 0.3  # a name that is also an ordinary word, without context
 PLACE_CONTEXT = 0.3  # added to a weak name by "में", "in", "से"...
 KIND_CONTEXT = 0.5  # added to a weak name by "district", "seat", "जिले"...
 COMENTION = 0.3  # added to a weak name when another tag in the text is in its district
-IMPLIED_AC = 0.7  # a candidate's AC, as a fraction of the candidate's confidence
-IMPLIED_DISTRICT = 0.7  # an AC's district, as a fraction of the AC's confidence
-NAMESAKE_OF_LEADER = 0.4  # a candidate who shares a leader's name but not the party
+IMPLIED_AC = 0.75  # a candidate's AC, as a fraction of the candidate's confidence
+IMPLIED_DISTRICT = 0.85  # an AC's district, as a fraction of the AC's confidence
+NAMESAKE = 0.4  # a candidate whose namesake fits the text better (seat, party, leader)
 CONFIRMED = 0.95  # a candidate whose seat is named in the same text
 
 
@@ -145,6 +147,9 @@ class _Context:
     place_before: frozenset[str]
     verb_before: frozenset[str]
     verb_after: frozenset[str]
+    person_after: frozenset[str]
+    not_party_after: frozenset[str]
+    party_words: frozenset[str]
 
 
 @cache
@@ -171,6 +176,7 @@ def _surfaces(items: Iterable[str]) -> list[str]:
     return [" ".join(w.surface for w in words(item)) for item in items]
 
 
+_PAUSE = re.compile(r"[,.;:!?।॥|()\[\]\n]")
 _ACRONYM = re.compile(r"^[A-Z][A-Z()\-\s]*[A-Z)]$")
 _HONORIFIC = frozenset({"dr", "adv", "prof", "shri", "smt", "er", "col", "capt"})
 
@@ -188,6 +194,7 @@ class Gazetteer:
     _ac_district: dict[str, str] = field(init=False, repr=False)
     _candidate_ac: dict[str, str] = field(init=False, repr=False)
     _names: dict[tuple[Kind, str], str] = field(init=False, repr=False)
+    _leader_candidates: dict[str, tuple[str, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._patterns = defaultdict(list)
@@ -222,6 +229,7 @@ class Gazetteer:
                 weak=alias.weak,
                 capitals_only=alias.capitals_only,
             )
+        self._leader_candidates = self._link_leaders()
         self._names = {(Kind.AC, str(a.number)): a.name_en for a in self.acs}
         self._names.update({(Kind.DISTRICT, d.name_en): d.name_en for d in self.districts})
         for p in self.parties:
@@ -275,7 +283,7 @@ class Gazetteer:
         if len(found) == 1 and surface in weak_if_common:
             weak = True
         forms = [found]
-        if len(found) > 1:  # "Valmiki Nagar" is also written "Valmikinagar"
+        if len(found) > 1 and kind in (Kind.AC, Kind.DISTRICT):  # "Valmikinagar" too
             joined = words("".join(w.text for w in found))
             if len(joined) == 1:
                 forms.append(joined)
@@ -288,11 +296,51 @@ class Gazetteer:
                 base,
                 weak,
                 capitals_only,
-                keyed and len(pattern.replace(" ", "")) >= MIN_KEY_LENGTH,
+                keyed and _distinctive(pattern),
                 party,
             )
             if referent not in self._patterns[pattern]:
                 self._patterns[pattern].append(referent)
+
+    def _link_leaders(self) -> dict[str, tuple[str, ...]]:
+        """Leaders who stand in this election: the candidates of their party whose name (or
+        first and last name) has the key of one of the leader's names."""
+        by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for c in self.candidates:
+            for name, _base in _candidate_forms(c.name):
+                by_key[(_key(name), c.party)].append(f"{c.ac_number}:{c.name}")
+        links = {}
+        for leader in self.leaders:
+            names = (leader.name_en, leader.name_hi, *leader.other_names)
+            found = {
+                candidate
+                for name in names
+                if name
+                for candidate in by_key.get((_key(name), leader.party), ())
+            }
+            if found:
+                links[leader.name_en] = tuple(sorted(found))
+        return links
+
+    def _containers(
+        self, scored: list[tuple[Referent, float, _Match]], found: Sequence[Word]
+    ) -> set[tuple[int, str]]:
+        """ACs named as the town around another AC of their district: "Chhapra ke Marhaura",
+        "दरभंगा के हायाघाट में" speak of Marhaura and Hayaghat, not of Chhapra or Darbhanga."""
+        starts: dict[int, set[str]] = defaultdict(set)
+        for r, c, m in scored:
+            if r.kind == Kind.AC and c >= THRESHOLD:
+                starts[m.first].add(self._ac_district.get(r.key, ""))
+        out = set()
+        for r, _c, m in scored:
+            if r.kind != Kind.AC or m.last + 2 >= len(found):
+                continue
+            genitive = found[m.last + 1].surface in _GENITIVE
+            paused = bool(_PAUSE.search(found[m.last].text_after))
+            around = self._ac_district.get(r.key) in starts.get(m.last + 2, ())
+            if genitive and not paused and around:
+                out.add((m.first, r.key))
+        return out
 
     def name_of(self, kind: Kind, key: str) -> str:
         """The English name of the entity a key stands for (the key itself if unknown)."""
@@ -366,9 +414,10 @@ class Gazetteer:
 
     def _score(self, match: _Match, found: Sequence[Word]) -> list[tuple[Referent, float, _Match]]:
         ctx = _context()
-        before = [w.surface for w in found[max(0, match.first - 2) : match.first]]
-        after = [w.surface for w in found[match.last + 1 : match.last + 3]]
-        near = set(before) | set(after)
+        before, after = _neighbours(found, match.first, match.last)
+        person = bool(after) and after[0] in ctx.person_after
+        # "Munger district", "मुंगेर जिले में", "जिला मुंगेर"; not "Saran district's Sonpur".
+        near = set(after) | set(before[-1:])
         says_district = bool(near & ctx.district)
         says_ac = bool(near & ctx.ac)
         says_pc = bool(near & ctx.pc)
@@ -382,17 +431,31 @@ class Gazetteer:
             confidence = r.base
             if r.weak:
                 confidence = min(r.base, WEAK) + self._weak_context(match, found, before, after)
-            if r.kind in (Kind.AC, Kind.DISTRICT):
-                if both and not r.weak:
-                    confidence = min(confidence, AMBIGUOUS)
-                if says_pc:  # before "seat": "Munger Lok Sabha seat" is no AC
-                    confidence = min(confidence, UNDECIDED if r.kind == Kind.AC else AMBIGUOUS)
-                elif says_district:
-                    confidence = DECIDED if r.kind == Kind.DISTRICT else UNDECIDED
-                elif says_ac:
-                    confidence = DECIDED if r.kind == Kind.AC else UNDECIDED
+            if confidence > 0 and r.kind in (Kind.AC, Kind.DISTRICT):
+                if person:  # "Manjhi ji": the leader, not the seat
+                    confidence = 0.0
+                confidence = _place_confidence(
+                    r.kind, confidence, both, says_pc, says_district, says_ac
+                )
+            if r.kind == Kind.PARTY and after and after[0] in ctx.not_party_after:
+                confidence = 0.0  # "VIP treatment"
             confidence = shared(confidence, counts[r.kind])
             out.append((r, confidence, match))
+            if r.kind == Kind.LEADER:
+                # A leader who stands in this election: the mention is of the candidate too.
+                if r.party and _says_party(after, ctx):  # "Owaisi ki party"
+                    party = Referent(Kind.PARTY, r.party, "", NICKNAME)
+                    out.append((party, NICKNAME, match))
+                stands = self._leader_candidates.get(r.key, ())
+                for candidate in stands:  # in two seats, sometimes
+                    share = shared(confidence, len(stands))
+                    out.append(
+                        (
+                            Referent(Kind.CANDIDATE, candidate, "", share, party=r.party),
+                            share,
+                            match,
+                        )
+                    )
         return out
 
     def _weak_context(
@@ -419,16 +482,43 @@ class Gazetteer:
         self, scored: list[tuple[Referent, float, _Match]], found: Sequence[Word]
     ) -> list[Tag]:
         """Namesakes, co-mentions and implications, then one tag per (kind, key, span)."""
-        named_acs = {r.key for r, c, _ in scored if r.kind == Kind.AC and c >= THRESHOLD}
-        named_districts = {
-            r.key for r, c, _ in scored if r.kind == Kind.DISTRICT and c >= THRESHOLD
-        }
-        named_parties = {r.key for r, c, _ in scored if r.kind == Kind.PARTY and c >= THRESHOLD}
-        leader_parties: dict[tuple[int, int], set[str]] = defaultdict(set)
+        named: dict[Kind, set[str]] = defaultdict(set)
+        for r, c, _ in scored:
+            if c >= THRESHOLD:
+                named[r.kind].add(r.key)
+        named_acs, named_districts = named[Kind.AC], named[Kind.DISTRICT]
+        leader_parties: dict[int, set[str]] = defaultdict(set)
         for r, _c, m in scored:
             if r.kind == Kind.LEADER:
-                leader_parties[(m.first, m.last)].add(r.party)
+                leader_parties[m.first].add(r.party)
         districts_seen = named_districts | {self._ac_district.get(a, "") for a in named_acs}
+
+        def support(r: Referent, m: _Match) -> int:
+            """How much else in the text points at this candidate rather than a namesake."""
+            ac = self._candidate_ac.get(r.key, "")
+            return (
+                4 * (r.party in leader_parties.get(m.first, ()))
+                + 2 * (ac in named_acs)
+                + (self._ac_district.get(ac) in named_districts)
+                + (r.party in named[Kind.PARTY])
+            )
+
+        best: dict[int, int] = defaultdict(int)
+        for r, _c, m in scored:
+            if r.kind == Kind.CANDIDATE:
+                best[m.first] = max(best[m.first], support(r, m))
+        # ACs of one name in two districts ("Kalyanpur"): the district named picks one.
+        seats: dict[int, list[str]] = defaultdict(list)
+        for r, _c, m in scored:
+            if r.kind == Kind.AC:
+                seats[m.first].append(r.key)
+        picked = {
+            first: {k for k in keys if self._ac_district.get(k) in named_districts}
+            for first, keys in seats.items()
+            if len(set(keys)) > 1
+        }
+        containers = self._containers(scored, found)
+
         tags: dict[tuple[Kind, str, int], Tag] = {}
 
         def put(kind: Kind, key: str, confidence: float, m: _Match) -> None:
@@ -440,22 +530,23 @@ class Gazetteer:
 
         for r, confidence, m in scored:
             if r.kind == Kind.CANDIDATE:
-                ac = self._candidate_ac.get(r.key, "")
-                leaders = leader_parties.get((m.first, m.last), set())
-                if ac in named_acs:
+                mine, top = support(r, m), best[m.first]
+                if top and mine < top:
+                    confidence *= NAMESAKE  # another candidate of this name fits the text better
+                elif self._candidate_ac.get(r.key) in named_acs:
                     confidence = max(confidence, CONFIRMED)
-                elif leaders and r.party not in leaders:
-                    confidence *= NAMESAKE_OF_LEADER
-                elif (
-                    leaders  # the leader is this candidate: same name, same party
-                    or self._ac_district.get(ac) in named_districts
-                    or r.party in named_parties
-                ):
+                elif mine:
                     confidence = max(confidence, r.base * KEY_FACTOR)
-            if r.weak and r.kind in (Kind.AC, Kind.DISTRICT) and confidence < THRESHOLD:
+                elif leader_parties.get(m.first):
+                    confidence *= NAMESAKE  # a leader's name, and no leader of this party
+            if r.kind == Kind.AC and picked.get(m.first):
+                confidence = r.base if r.key in picked[m.first] else confidence * NAMESAKE
+            if r.kind == Kind.AC and (m.first, r.key) in containers:
+                confidence = min(confidence, AMBIGUOUS_AC)
+            if r.weak and r.kind in (Kind.AC, Kind.DISTRICT) and 0 < confidence < THRESHOLD:
                 district = r.key if r.kind == Kind.DISTRICT else self._ac_district.get(r.key)
                 others = districts_seen - ({r.key} if r.kind == Kind.DISTRICT else set())
-                if district in others and confidence > 0:
+                if district in others:
                     confidence += COMENTION
             put(r.kind, r.key, confidence, m)
             if r.kind == Kind.CANDIDATE:
@@ -469,34 +560,120 @@ class Gazetteer:
         return sorted(tags.values(), key=lambda t: (t.start, t.kind, -t.confidence))
 
 
+_GENITIVE = frozenset({"के", "की", "का", "ke", "ki", "ka", "s"})
+
+
+def _neighbours(found: Sequence[Word], first: int, last: int) -> tuple[list[str], list[str]]:
+    """Up to two words either side of a match, within its clause: "ghus gaya, DM sahab"
+    does not make "gaya" a district."""
+    before: list[str] = []
+    for i in range(first - 1, max(-1, first - 3), -1):
+        if _PAUSE.search(found[i].text_after):
+            break
+        before.insert(0, found[i].surface)
+    after: list[str] = []
+    for i in range(last + 1, min(len(found), last + 3)):
+        if _PAUSE.search(found[i - 1].text_after):
+            break
+        after.append(found[i].surface)
+    return before, after
+
+
+def _says_party(after: list[str], ctx: _Context) -> bool:
+    return (
+        len(after) == 2
+        and after[0] in {"ki", "की", "s", "ka", "का"}
+        and (after[1] in ctx.party_words)
+    )
+
+
+def _place_confidence(
+    kind: Kind,
+    confidence: float,
+    both: bool,
+    pc: bool,
+    district: bool,
+    ac: bool,
+) -> float:
+    """How sure a place name means the AC or the district, given the words next to it."""
+    if pc:  # "Munger Lok Sabha (seat)": the parliamentary constituency, neither
+        return min(confidence, UNDECIDED if kind == Kind.AC else AMBIGUOUS_DISTRICT)
+    if not both:
+        return confidence
+    if district:
+        return DECIDED if kind == Kind.DISTRICT else UNDECIDED
+    if ac:
+        return DECIDED if kind == Kind.AC else UNDECIDED
+    # Alone, "Muzaffarpur" is the city and its district; the seat needs saying.
+    return min(confidence, AMBIGUOUS_DISTRICT if kind == Kind.DISTRICT else AMBIGUOUS_AC)
+
+
 def shared(confidence: float, between: int) -> float:
     """A name shared by ``between`` entities of one kind: each gets a share of the certainty."""
     return confidence if between <= 1 else confidence / between**0.5
+
+
+def _distinctive(pattern: str) -> bool:
+    """Is a key long enough to trust without the letters agreeing? Not "sit s" ("Sita Shah"
+    is also "सीट से", seat from): every word needs two letters of key, or the whole seven."""
+    parts = pattern.split(" ")
+    letters = len("".join(parts))
+    return letters >= MIN_KEY_LENGTH and (all(len(p) >= 2 for p in parts) or letters >= 7)
+
+
+def _key(name: str) -> str:
+    return " ".join(w.key for w in words(name))
 
 
 def _name_variants(*names: str) -> list[str]:
     """Each name, and the part before a parenthesis ("Kaimur (Bhabua)" is also "Kaimur")."""
     out: list[str] = []
     for name in names:
-        for variant in (name, name.split("(")[0].strip() if "(" in name[1:] else ""):
+        # Not "CPI(M)" → "CPI": a bracket glued to the name is part of it.
+        for variant in (name, name.split(" (")[0].strip() if " (" in name else ""):
             if variant and variant not in out:
                 out.append(variant)
     return out
 
 
+_RELATION = re.compile(r"\s+[SDW]/O\s.*$", re.IGNORECASE)  # "Sudama Prasad S/O Ganga Dayal Sah"
+# Initials are read out in Hindi: "C. N. Gupta" is "सी. एन. गुप्ता".
+_LETTER_NAMES = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyz",
+        "e bi si di i ef ji ech ai je ke el em en o pi kyu ar es ti yu vi dablyu eks vai jed".split(),  # noqa: SIM905, E501
+        strict=True,
+    )
+)
+
+
 def _candidate_forms(name: str) -> list[tuple[str, float]]:
-    """The forms a candidate is named by: each side of "Alias", without honorifics, and
-    the first and last name alone when there are middle names."""
+    """The forms a candidate is named by: each side of "Alias", without honorifics or a
+    father's name, with two of its words run together ("Nand Kishore" / "नंदकिशोर"), initials
+    read out, and the first and last name alone when there are middle names."""
     out: list[tuple[str, float]] = []
-    for part in re.split(r"\s+alias\s+", name, flags=re.IGNORECASE):
-        tokens = [t for t in part.replace(".", ". ").split() if t]
-        while tokens and tokens[0].rstrip(".").lower() in _HONORIFIC:
+
+    def add(tokens: list[str], base: float) -> None:
+        form = " ".join(tokens)
+        if all(form != f for f, _ in out):
+            out.append((form, base))
+
+    for part in re.split(r"\s+alias\s+", _RELATION.sub("", name), flags=re.IGNORECASE):
+        tokens = [t.strip(".") for t in part.replace(".", ". ").split() if t.strip(".")]
+        while tokens and tokens[0].lower() in _HONORIFIC:
             tokens = tokens[1:]
         if len(tokens) < 2:
             continue  # a single first name never identifies a candidate
-        out.append((" ".join(tokens), FULL))
-        if len(tokens) >= 3 and len(tokens[0].rstrip(".")) > 1 and len(tokens[-1]) > 1:
-            out.append((f"{tokens[0]} {tokens[-1]}", SHORT))
+        add(tokens, FULL)
+        for i in range(len(tokens) - 1 if len(tokens) >= 3 else 0):
+            if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
+                add([*tokens[:i], tokens[i] + tokens[i + 1].lower(), *tokens[i + 2 :]], FULL)
+        initials = [t for t in tokens[:-1] if len(t) == 1]
+        if initials:
+            add([_LETTER_NAMES.get(t.lower(), t) if len(t) == 1 else t for t in tokens], FULL)
+            add(["".join(initials), *(t for t in tokens if len(t) > 1)], FULL)  # "CN Gupta"
+        if len(tokens) >= 3 and len(tokens[0]) > 1 and len(tokens[-1]) > 1:
+            add([tokens[0], tokens[-1]], SHORT)
     return out
 
 

@@ -26,6 +26,8 @@ MIN_WORDS = 2
 MIXED_SHARE = 0.25
 # fastText's Maithili score needed when no marker decides.
 MAITHILI_SCORE = 0.5
+# fastText's English score that outvotes a single romanised-Hindi marker word.
+ENGLISH_SCORE = 0.5
 # Only this much of a long text is shown to the detector: the opening decides.
 DETECT_CHARS = 2000
 
@@ -38,7 +40,9 @@ def markers() -> dict[str, frozenset[str]]:
     found = {}
     for section, code in names.items():
         for script, items in data[section].items():
-            found[f"{code}-{script.title()}"] = frozenset(items)
+            found[f"{code}-{script.title()}"] = frozenset(
+                w.surface for item in items for w in words(item)
+            )
     return found
 
 
@@ -112,8 +116,14 @@ def _language_latn(latn: list[str]) -> str:
         return "bho"
     if mai >= 1 and mai > bho:
         return "mai"
-    if hinglish > english:
+    if hinglish > english and (hinglish >= 2 or not _looks_english(latn)):
         return "hi-Latn"
     if hinglish == english == 0 and len(latn) < MIN_WORDS:
         return "und"
     return "en"
+
+
+def _looks_english(latn: list[str]) -> bool:
+    """For a short Latin text with one Hinglish-looking word ("Gaya district bans...")."""
+    best = detect(" ".join(latn)[:DETECT_CHARS], model="lite", k=1)
+    return bool(best) and best[0]["lang"] == "en" and float(best[0]["score"]) >= ENGLISH_SCORE

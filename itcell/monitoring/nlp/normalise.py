@@ -61,16 +61,21 @@ class Word:
     end: int
     surface: str  # normalised: what exact matching compares
     key: str  # transliteration key: what cross-script matching compares
+    text_after: str = ""  # what separates it from the next word, as written
 
 
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their spans, surface forms and keys."""
-    found = []
+    spans = []
     for m in _WORD.finditer(text):
         written = m.group()
         surface, key = _forms(written)
         if surface:
-            found.append(Word(written, m.start(), m.end(), surface, key))
+            spans.append((written, m.start(), m.end(), surface, key))
+    found = []
+    for i, (written, start, end, surface, key) in enumerate(spans):
+        following = spans[i + 1][1] if i + 1 < len(spans) else end
+        found.append(Word(written, start, end, surface, key, text[end:following]))
     return found
 
 
@@ -130,7 +135,8 @@ def transliteration_key(text: str) -> str:
 # ---- the phonetic key ----------------------------------------------------------------------
 
 _RETROFLEX_FLAP = re.compile(r"(?<=[aeiouAIU])D")  # ड between vowels is said ड़: "Khagaria"
-_LATIN_SWAPS = str.maketrans({"w": "v", "z": "j", "q": "k", "f": "p", "y": "i"})
+# व is written v, w and, in Bihar, b ("Nitin Nabin", "Bijendra"); z/j, q/k, f/ph, y/i.
+_LATIN_SWAPS = str.maketrans({"w": "b", "v": "b", "z": "j", "q": "k", "f": "p", "y": "i"})
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _ASPIRATE = re.compile(r"(?<=[bcdghjkprst])h")  # "chh" too
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
@@ -162,7 +168,10 @@ def _itrans(word: str) -> str:
 
 def _latin_key(word: str) -> str:
     word = _NOT_LETTER.sub("", word.replace("x", "ks"))
-    word = word.replace("ee", "i").replace("oo", "u").replace("au", "o")
+    if word.endswith("ey"):  # "Chaubey" / चौबे, "Pandey" / पांडे
+        word = word[:-1]
+    word = word.replace("ee", "i").replace("oo", "u").replace("au", "o").replace("ou", "o")
+    word = word.replace("qu", "k")  # "Siddiqui" / सिद्दीकी
     word = word.replace("ck", "k").translate(_LATIN_SWAPS)
     word = _ASPIRATE.sub("", word)
     word = _FINAL_H.sub("", word)

@@ -66,7 +66,8 @@ EXPECTED = [
     # aliases: old and translated names
     ("Monghyr", Kind.DISTRICT, "Munger"),
     ("Monghyr district", Kind.DISTRICT, "Munger"),
-    ("Purnea town", Kind.AC, "62"),
+    ("Purnea seat", Kind.AC, "62"),
+    ("Purnea me baarish", Kind.DISTRICT, "Purnia"),
     ("Bihar Sharif me tension", Kind.AC, "172"),
     ("Chhapra seat", Kind.AC, "118"),
     ("Bhabua district", Kind.DISTRICT, "Kaimur"),
@@ -110,10 +111,11 @@ def test_no_single_first_name_tags_a_candidate() -> None:
         assert found(text, Kind.CANDIDATE) == {}
 
 
-def test_a_name_that_is_district_and_ac_tags_both_without_context() -> None:
-    tags = tag("Munger", bundled_gazetteer())
-    assert THRESHOLD <= tags.districts["Munger"] < 0.9
-    assert THRESHOLD <= tags.acs["165"] < 0.9
+@pytest.mark.parametrize("text", ["Munger", "मुंगेर में बारिश", "Muzaffarpur litchi growers"])
+def test_a_name_that_is_district_and_ac_alone_is_the_district(text: str) -> None:
+    tags = tag(text, bundled_gazetteer())
+    assert THRESHOLD <= max(tags.districts.values()) < 0.9
+    assert tags.acs == {}  # the seat reading stays below the threshold
 
 
 @pytest.mark.parametrize(
@@ -144,12 +146,12 @@ def test_context_decides_between_district_and_ac(
 
 def test_the_place_gaya_is_found_with_context() -> None:
     assert found("गया में रैली", Kind.DISTRICT)["Gaya"] >= THRESHOLD
-    assert found("गया जिले के लोग", Kind.DISTRICT)["Gaya"] >= 0.9
+    assert found("गया जिले के लोग", Kind.DISTRICT)["Gaya"] >= 0.75
     assert found("Nitish Kumar in Gaya today", Kind.DISTRICT)["Gaya"] >= THRESHOLD
 
 
 def test_barh_the_seat_is_found_with_context() -> None:
-    assert found("बाढ़ विधानसभा सीट", Kind.AC)["179"] >= 0.9
+    assert found("बाढ़ विधानसभा सीट", Kind.AC)["179"] >= 0.75
 
 
 def test_a_candidate_implies_the_ac_and_an_ac_its_district_with_less_confidence() -> None:
@@ -217,3 +219,48 @@ def test_own_gazetteer_matches_aliases_and_candidates_across_scripts() -> None:
 
 def test_empty_gazetteer_finds_nothing() -> None:
     assert tag("Munger district", Gazetteer()).tags == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "seat", "not_seat"),
+    [
+        ("Chhapra ke Marhaura me rail factory", "117", "118"),
+        ("दरभंगा के हायाघाट में भाजपा जीती", "84", "83"),
+    ],
+)
+def test_a_town_named_around_a_seat_of_its_district_is_not_the_seat(
+    text: str, seat: str, not_seat: str
+) -> None:
+    acs = found(text, Kind.AC)
+    assert seat in acs
+    assert not_seat not in acs
+
+
+def test_a_seat_name_shared_by_two_districts_is_picked_by_the_district() -> None:
+    acs = found("Samastipur jila ke Kalyanpur me chunav", Kind.AC)
+    assert acs.get("131", 0) >= 0.9
+    assert "16" not in acs
+
+
+def test_a_leaders_party_is_named_by_its_leader() -> None:
+    assert "All India Majlis-E-Ittehadul Muslimeen" in found("Owaisi ki party jeeti", Kind.PARTY)
+    assert found("Owaisi ne kaha", Kind.PARTY) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "key"),
+    [
+        ("Manjhi ji ne NDA join kiya", Kind.AC, "114"),  # the leader, not Manjhi AC
+        ("VIP treatment sirf neta ko", Kind.PARTY, "VIP"),
+        ("ghus gaya, DM sahab kab aayenge", Kind.DISTRICT, "Gaya"),
+    ],
+)
+def test_context_that_makes_a_name_something_else(text: str, kind: Kind, key: str) -> None:
+    assert key not in found(text, kind)
+
+
+def test_a_leader_who_stands_implies_the_candidacy() -> None:
+    tags = tag("मांझी ने कहा", bundled_gazetteer())
+    assert tags.leaders["Jitan Ram Manjhi"] >= 0.8
+    assert tags.candidates["227:Jitan Ram Manjhi"] >= 0.8
+    assert THRESHOLD <= tags.acs["227"] < tags.candidates["227:Jitan Ram Manjhi"]
