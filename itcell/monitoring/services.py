@@ -162,8 +162,11 @@ def poll_source(*, source: Source, now: datetime) -> Polled:
         source.cursor = batch.cursor
         source.last_polled_at = now
         source.last_ok_at = now
+        if batch.items or batch.problems or source.consecutive_failures:
+            # An empty batch (an unchanged file or feed) keeps the report of the rows or
+            # entries left out when it was read, so a person still sees it.
+            source.last_error = _problems_text(batch.problems)
         source.consecutive_failures = 0
-        source.last_error = _problems_text(batch.problems)
         source.next_poll_at = now + timedelta(seconds=source.interval_seconds)
         source.save(
             update_fields=[
