@@ -22,10 +22,11 @@ Two ways to score, behind one interface (``ClaimIndex``):
 
 Thresholds. ``LEXICAL_THRESHOLD`` = 0.45 was set on the labelled pairs in
 ``tests/test_claims.py`` (Hindi, romanised Hindi and English posts and headlines, with texts on
-the same topics that repeat no claim): true matches scored 0.48-0.95, the best wrong claim or
-unrelated text below 0.40. ``EMBEDDING_THRESHOLD`` = 0.90 is a starting point only: e5 scores
-unrelated texts at 0.81-0.85 and the same claim across languages near 0.94 (see
-``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
+the same topics that repeat no claim): the true matches it finds score 0.47-1.0 (the lowest: a
+post in one script against a claim stored only in the other), while the best score of a wrong
+claim or of a text that repeats none is 0.41. ``EMBEDDING_THRESHOLD`` = 0.90 is a starting
+point only: e5 scores unrelated texts at 0.81-0.85 and the same claim across languages near
+0.94 (see ``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
 
 A long post is scored as a whole and sentence by sentence, and the best score counts, so a
 claim buried in a long forward is not diluted by the rest of it.
