@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 import ahocorasick
+from rapidfuzz import fuzz, process
 
 from itcell.monitoring.nlp import Kind, Tag
 from itcell.monitoring.nlp.normalise import MIN_KEY_LENGTH, Word, words
@@ -56,6 +57,9 @@ IMPLIED_AC = 0.75  # a candidate's AC, as a fraction of the candidate's confiden
 IMPLIED_DISTRICT = 0.85  # an AC's district, as a fraction of the AC's confidence
 NAMESAKE = 0.4  # a candidate whose namesake fits the text better (seat, party, leader)
 CONFIRMED = 0.95  # a candidate whose seat is named in the same text
+NEAR_MISS = 0.75  # a candidate of a named seat whose name is spelt a little differently
+NEAR = 84  # ... how alike the keys must be (rapidfuzz ratio, 0-100)
+NEAR_MIN_LETTERS = 6  # ... and how long: short keys are alike by chance
 
 
 # ---- the records a gazetteer is built from -------------------------------------------------
@@ -195,6 +199,7 @@ class Gazetteer:
     _candidate_ac: dict[str, str] = field(init=False, repr=False)
     _names: dict[tuple[Kind, str], str] = field(init=False, repr=False)
     _leader_candidates: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _seat_forms: dict[tuple[str, int], list[tuple[str, str, str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._patterns = defaultdict(list)
@@ -210,11 +215,17 @@ class Gazetteer:
                 self._add(name, Kind.DISTRICT, d.name_en, FULL, weak_if_common=common)
         for p in self.parties:
             self._add_party(p, common)
+        self._seat_forms = defaultdict(list)
         for c in self.candidates:
             key = f"{c.ac_number}:{c.name}"
             self._candidate_ac[key] = str(c.ac_number)
             for name, base in _candidate_forms(c.name) + _candidate_forms(c.name_hi):
                 self._add(name, Kind.CANDIDATE, key, base, party=c.party)
+                form = _key(name).split(" ")
+                if len(form) in (2, 3) and len("".join(form)) >= NEAR_MIN_LETTERS:
+                    self._seat_forms[(str(c.ac_number), len(form))].append(
+                        ("".join(form), key, c.party)
+                    )
         for leader in self.leaders:
             self._add(leader.name_en, Kind.LEADER, leader.name_en, FULL, party=leader.party)
             self._add(leader.name_hi, Kind.LEADER, leader.name_en, FULL, party=leader.party)
@@ -246,8 +257,8 @@ class Gazetteer:
     def _add_party(self, p: PartyRecord, common: frozenset[str]) -> None:
         if p.short_name in {"IND", "party"}:
             return  # "independent" is no party to monitor; "party" is a stray label
-        names = [p.short_name, *p.names_en, *p.names_hi]
-        for name in _name_variants(*names):
+        # Whole names only: "भाकपा (माले)" without its bracket would be another party.
+        for name in dict.fromkeys([p.short_name, *p.names_en, *p.names_hi]):
             acronym = bool(_ACRONYM.match(name))
             found = words(name)
             capitals = acronym and any(w.surface in common for w in found)
@@ -356,8 +367,49 @@ class Gazetteer:
         scored: list[tuple[Referent, float, _Match]] = []
         for match in matches:
             scored.extend(self._score(match, found))
+        scored.extend(self._near_misses(scored, matches, found))
         tags = self._resolve(scored, found)
         return [t for t in tags if t.confidence >= THRESHOLD]
+
+    def _near_misses(
+        self,
+        scored: list[tuple[Referent, float, _Match]],
+        matches: list[_Match],
+        found: Sequence[Word],
+    ) -> list[tuple[Referent, float, _Match]]:
+        """Candidates of the seats the text names, spelt differently enough that their keys
+        differ ("सरावगी" / "Saraogi", "श्रवण" / "Shrawon"): compared by edit distance with
+        the text's runs of two or three words. Only the few candidates of named seats are
+        compared, so the cost stays small."""
+        seats = {r.key for r, c, _ in scored if r.kind == Kind.AC and c >= AMBIGUOUS_AC}
+        if not seats:
+            return []
+        named = {r.key for r, _c, _m in scored if r.kind == Kind.CANDIDATE}
+        free = [True] * len(found)
+        for m in matches:
+            free[m.first : m.last + 1] = [False] * (m.last - m.first + 1)
+        keys = [w.key for w in found]
+        out = []
+        for n in (2, 3):
+            forms = [f for seat in seats for f in self._seat_forms.get((seat, n), ())]
+            if not forms:
+                continue
+            choices = [form for form, _key, _party in forms]
+            for i in range(len(found) - n + 1):
+                if not all(free[i : i + n]):
+                    continue
+                run = "".join(keys[i : i + n])
+                hit = process.extractOne(run, choices, scorer=fuzz.ratio, score_cutoff=NEAR)
+                if hit is None:
+                    continue
+                _form, key, party = forms[hit[2]]
+                if key in named:
+                    continue
+                referent = Referent(Kind.CANDIDATE, key, "", NEAR_MISS, party=party)
+                out.append((referent, NEAR_MISS, _Match(i, i + n - 1, (referent,))))
+                named.add(key)
+                free[i : i + n] = [False] * n
+        return out
 
     def _matches(self, found: Sequence[Word]) -> list[_Match]:
         stream_parts = [" "]
@@ -415,7 +467,13 @@ class Gazetteer:
     def _score(self, match: _Match, found: Sequence[Word]) -> list[tuple[Referent, float, _Match]]:
         ctx = _context()
         before, after = _neighbours(found, match.first, match.last)
-        person = bool(after) and after[0] in ctx.person_after
+        # "Manjhi ji": a name that is a leader's and a place's is the leader's before "ji";
+        # "गया जी" is the city, said with respect.
+        person = (
+            bool(after)
+            and after[0] in ctx.person_after
+            and any(r.kind == Kind.LEADER for r in match.referents)
+        )
         # "Munger district", "मुंगेर जिले में", "जिला मुंगेर"; not "Saran district's Sonpur".
         near = set(after) | set(before[-1:])
         says_district = bool(near & ctx.district)
@@ -534,7 +592,7 @@ class Gazetteer:
                 if top and mine < top:
                     confidence *= NAMESAKE  # another candidate of this name fits the text better
                 elif self._candidate_ac.get(r.key) in named_acs:
-                    confidence = max(confidence, CONFIRMED)
+                    confidence = max(confidence, CONFIRMED * r.base / FULL)
                 elif mine:
                     confidence = max(confidence, r.base * KEY_FACTOR)
                 elif leader_parties.get(m.first):

@@ -17,8 +17,8 @@ trusts a key-only match when the key is long enough (``MIN_KEY_LENGTH``).
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from indic_transliteration import sanscript
 
@@ -54,8 +54,7 @@ def is_devanagari(ch: str) -> bool:
     return "\u0900" <= ch <= "\u097f"
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a tuple: posts have many words, and tuples are quick to make
     text: str  # as written
     start: int
     end: int
@@ -66,23 +65,33 @@ class Word:
 
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their spans, surface forms and keys."""
-    spans = []
+    found: list[Word] = []
+    last: tuple[str, int, int, str, str] | None = None
     for m in _WORD.finditer(text):
         written = m.group()
         surface, key = _forms(written)
-        if surface:
-            spans.append((written, m.start(), m.end(), surface, key))
-    found = []
-    for i, (written, start, end, surface, key) in enumerate(spans):
-        following = spans[i + 1][1] if i + 1 < len(spans) else end
-        found.append(Word(written, start, end, surface, key, text[end:following]))
+        if not surface:
+            continue
+        start = m.start()
+        if last is not None:
+            found.append(Word(*last, text[last[2] : start]))
+        last = (written, start, m.end(), surface, key)
+    if last is not None:
+        found.append(Word(*last, text[last[2] :]))
     return found
+
+
+_HONORIFIC_SUFFIXES = ("ji", "जी")
 
 
 @lru_cache(maxsize=200_000)
 def _forms(written: str) -> tuple[str, str]:
     canonical = _canonical(written)
     surface = surface_form(canonical)
+    # "Nitishji", "मोदीजी": the respect is written on to the name.
+    for suffix in _HONORIFIC_SUFFIXES:
+        if canonical.endswith(suffix) and len(canonical) > len(suffix) + 3:
+            return surface, word_key(canonical[: -len(suffix)])
     return surface, word_key(canonical)
 
 
