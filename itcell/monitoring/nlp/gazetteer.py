@@ -224,7 +224,7 @@ class Gazetteer:
                 form = _key(name).split(" ")
                 if len(form) in (2, 3) and len("".join(form)) >= NEAR_MIN_LETTERS:
                     self._seat_forms[(str(c.ac_number), len(form))].append(
-                        ("".join(form), key, c.party)
+                        (" ".join(form), key, c.party)
                     )
         for leader in self.leaders:
             self._add(leader.name_en, Kind.LEADER, leader.name_en, FULL, party=leader.party)
@@ -385,8 +385,13 @@ class Gazetteer:
         if not seats:
             return []
         named = {r.key for r, _c, _m in scored if r.kind == Kind.CANDIDATE}
-        free = [True] * len(found)
+        # Words that are no name of anything, or a whole namesake in another seat (who may
+        # stand where this seat's candidate is meant); and words with some key to them.
+        free = [len(w.key) >= 2 for w in found]
+        namesakes = set()
         for m in matches:
+            if all(r.kind == Kind.CANDIDATE for r in m.referents):
+                namesakes.add((m.first, m.last))
             free[m.first : m.last + 1] = [False] * (m.last - m.first + 1)
         keys = [w.key for w in found]
         out = []
@@ -396,9 +401,9 @@ class Gazetteer:
                 continue
             choices = [form for form, _key, _party in forms]
             for i in range(len(found) - n + 1):
-                if not all(free[i : i + n]):
+                if not (all(free[i : i + n]) or (i, i + n - 1) in namesakes):
                     continue
-                run = "".join(keys[i : i + n])
+                run = " ".join(keys[i : i + n])
                 hit = process.extractOne(run, choices, scorer=fuzz.ratio, score_cutoff=NEAR)
                 if hit is None:
                     continue

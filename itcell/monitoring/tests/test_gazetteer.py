@@ -264,3 +264,31 @@ def test_a_leader_who_stands_implies_the_candidacy() -> None:
     assert tags.leaders["Jitan Ram Manjhi"] >= 0.8
     assert tags.candidates["227:Jitan Ram Manjhi"] >= 0.8
     assert THRESHOLD <= tags.acs["227"] < tags.candidates["227:Jitan Ram Manjhi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate"),
+    [
+        ("नालंदा सीट से श्रवण कुमार लगातार सातवीं बार जीते", "176:Shrawon Kumar"),
+        ("दरभंगा सीट से संजय सरावगी फिर मैदान में", "83:Sanjay Saraogi"),
+    ],
+)
+def test_a_candidate_of_a_named_seat_is_found_in_another_spelling(
+    text: str, candidate: str
+) -> None:
+    assert found(text, Kind.CANDIDATE).get(candidate, 0) >= THRESHOLD
+
+
+def test_a_near_spelling_without_the_seat_is_no_candidate() -> None:
+    assert "176:Shrawon Kumar" not in found("श्रवण कुमार लगातार सातवीं बार जीते", Kind.CANDIDATE)
+
+
+@pytest.mark.parametrize("text", ["Nitishji ne kaha", "नीतीशजी बोले"])
+def test_respect_written_on_to_a_name(text: str) -> None:
+    assert "Nitish Kumar" in found(text, Kind.LEADER)
+
+
+def test_bracketed_party_names_stay_apart() -> None:
+    assert set(found("CPI ke Ram Ratan Singh jeete", Kind.PARTY)) == {"CPI"}
+    assert set(found("भाकपा के अवधेश राय", Kind.PARTY)) == {"CPI"}
+    assert set(found("CPI(M) wins Bibhutipur", Kind.PARTY)) == {"CPI(M)"}
