@@ -1,6 +1,7 @@
 """Near-duplicate grouping: forwards, reposts and syndicated headlines join one narrative;
 different posts on the same topic do not."""
 
+import random
 import time
 
 import pytest
@@ -302,3 +303,68 @@ def test_add_handles_thousands_of_posts_a_second() -> None:
         index.add(item_id, post)
     per_second = len(posts) / (time.perf_counter() - started)
     assert per_second > 1_000, per_second
+
+
+def test_window_forgets_the_oldest_items() -> None:
+    index = NarrativeIndex(max_items=2)
+    first, copy = COPIES["hindi_forward_with_marker_and_emoji"]
+    other, _ = DIFFERENT["two_headlines_about_one_candidate"]
+    assert index.add(1, first) == 1
+    assert index.add(2, other) == 2
+    assert index.add(3, other + " !") == 2  # item 1 is forgotten now
+    assert 1 not in index
+    assert index.group_of(1) is None
+    assert len(index) == 2
+    assert index.add(4, copy) == 4  # its original has left the window: a new group
+
+
+@pytest.mark.parametrize(
+    ("max_items", "joins"), [(1, False), (2, True), (3, True)], ids=["below", "at", "above"]
+)
+def test_window_size_decides_whether_an_old_original_is_found(max_items: int, joins: bool) -> None:
+    index = NarrativeIndex(max_items=max_items)
+    first, copy = COPIES["repost_with_other_link_and_mentions"]
+    index.add(1, first)
+    index.add(2, DIFFERENT["claim_and_its_rebuttal"][0])
+    assert (index.add(3, copy) == 1) is joins
+
+
+def _unrelated_posts(count: int) -> list[str]:
+    """Posts that share nothing much with each other or the examples."""
+    rng = random.Random(7)
+    letters = "कखगचजटडतदनपबमयरलवसह"
+    return [
+        " ".join(
+            "".join(rng.choice(letters) + rng.choice("ािीुूेो") for _ in range(3)) for _ in range(12)
+        )
+        for _ in range(count)
+    ]
+
+
+def test_viral_forward_stays_findable_after_its_first_copies_are_forgotten() -> None:
+    index = NarrativeIndex(max_items=40)
+    first, copy = COPIES["hindi_forward_with_marker_and_emoji"]
+    for item_id in range(1, 31):
+        assert index.add(item_id, first) == 1
+    for item_id, post in enumerate(_unrelated_posts(20), start=31):
+        assert index.add(item_id, post) == item_id
+    assert 10 not in index  # the first ten copies have left the window
+    assert 11 in index
+    assert index.add(99, copy) == 1
+
+
+def test_forgotten_items_leave_no_trace_in_the_buckets() -> None:
+    index = NarrativeIndex(max_items=BUCKET_CAP)
+    first, _ = COPIES["hindi_forward_with_marker_and_emoji"]
+    for item_id in range(1, 3 * BUCKET_CAP):
+        index.add(item_id, first)
+    held: set[int] = set()
+    for entry in index._buckets.values():
+        held.update(entry if isinstance(entry, list) else [entry])
+    assert held == set(range(2 * BUCKET_CAP, 3 * BUCKET_CAP))
+
+
+@pytest.mark.parametrize("max_items", [0, -1])
+def test_window_of_no_items_is_refused(max_items: int) -> None:
+    with pytest.raises(ValueError, match="max_items"):
+        NarrativeIndex(max_items=max_items)
