@@ -22,8 +22,6 @@ MARKERS_FILE = Path(__file__).with_name("data") / "markers.toml"
 
 # Fewer letter-bearing words than this and no marker: "und", too short to tell.
 MIN_WORDS = 2
-# A script with at least this share of the words makes the text "Mixed".
-MIXED_SHARE = 0.25
 # fastText's Maithili score needed when no marker decides.
 MAITHILI_SCORE = 0.5
 # fastText's English score that outvotes a single romanised-Hindi marker word.
@@ -56,7 +54,7 @@ def script_of(found: Sequence[Word]) -> str:
     total = deva + latn
     if not total:
         return "Zyyy"
-    if min(deva, latn) / total >= MIXED_SHARE:
+    if deva and latn:
         return "Mixed"
     return "Deva" if deva > latn else "Latn"
 
@@ -76,7 +74,8 @@ def route_words(text: str, found: Sequence[Word]) -> tuple[str, str]:
     deva = [w.surface for w in found if is_devanagari(w.surface[0])]
     latn = [w.surface for w in found if w.key and not is_devanagari(w.surface[0])]
     if script == "Mixed":
-        # The language of the larger part; a Hindi sentence with an English party name is Hindi.
+        # Any word in the other script makes a text "Mixed"; its language is that of the
+        # larger part: a Hindi sentence with an English party name is Hindi.
         script_words = deva if len(deva) >= len(latn) else latn
         language = _language_deva(text, deva) if script_words is deva else _language_latn(latn)
         return language, script

@@ -20,7 +20,14 @@ from itcell.monitoring.nlp.normalise import words
 BUNDLED = "bihar-2020"
 
 
+# Posts and articles run to a few thousand characters. Past this a text is a dump, not a
+# post: only its opening is tagged, so one hostile item cannot hold an ingest worker for
+# seconds. Spans still point into the text as given.
+MAX_CHARS = 200_000
+
+
 def tag(text: str, gazetteer: Gazetteer) -> Tags:
+    text = text[:MAX_CHARS]
     found = words(text)
     language, script = route_words(text, found)
     return Tags(language=language, script=script, tags=tuple(gazetteer.find(found)))

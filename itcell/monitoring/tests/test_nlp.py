@@ -1,10 +1,13 @@
 """Normalisation, transliteration keys and language routing: pure, no database."""
 
+import time
+
 import pytest
 
 from itcell.monitoring.nlp import Tags, bundled_gazetteer, tag, tag_many
 from itcell.monitoring.nlp.language import route
 from itcell.monitoring.nlp.normalise import normalise, transliteration_key, words
+from itcell.monitoring.nlp.pipeline import MAX_CHARS
 
 
 @pytest.mark.parametrize(
@@ -81,7 +84,11 @@ def test_words_keep_their_spans_in_the_text_as_written() -> None:
         ("ओ कहलनि जे चुनाव मे ओ ठाढ़ छथि", "mai", "Deva"),
         ("ई बात सही अछि, हम अहाँ संगे छी", "mai", "Deva"),
         ("तेजस्वी यादव RJD Patna rally today huge crowd", "en", "Mixed"),
-        ("नीतीश कुमार ने JDU की बैठक बुलाई", "hi", "Deva"),
+        ("नीतीश कुमार ने JDU की बैठक बुलाई", "hi", "Mixed"),
+        ("Tejashwi ने bola hai ki pehli cabinet me naukri", "hi-Latn", "Mixed"),
+        ("भोजपुर के तरारी में सुदामा प्रसाद फेर से जीत गइले", "bho", "Deva"),
+        ("हायाघाट मे भोला यादव हारि गेलाह", "mai", "Deva"),
+        ("Gopalganj me BJP ke Subash Singh fer se jeet gaile", "bho", "Latn"),
         ("😀🙏 2020", "und", "Zyyy"),
         ("", "und", "Zyyy"),
         ("Munger", "und", "Latn"),
@@ -115,10 +122,13 @@ def test_a_megabyte_of_text_is_tagged_and_spans_point_into_it() -> None:
     chunk = "तेजस्वी यादव राघोपुर में, Nitish Kumar in Munger district. "
     text = chunk * (1_000_000 // len(chunk.encode()))
     assert len(text.encode()) > 900_000
+    started = time.perf_counter()
     tags = tag(text, bundled_gazetteer())
+    assert time.perf_counter() - started < 5  # only the opening MAX_CHARS are read
     assert tags.acs["128"] >= 0.9
     assert tags.districts["Munger"] >= 0.9
     last = max(tags.tags, key=lambda t: t.start)
+    assert last.end <= MAX_CHARS
     assert text[last.start : last.end] in {"Munger", "Nitish Kumar", "राघोपुर"}
 
 
