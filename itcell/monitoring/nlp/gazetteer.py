@@ -17,9 +17,18 @@ How a match becomes a tag with a confidence (the numbers are the constants below
 - A name that is also an ordinary word ("गया" went, "बाढ़" flood, "aap" you) counts
   ``WEAK``, below the threshold, and rises above it only with context that makes it a place
   ("गया में", "in Gaya", "गया जिले") or another mention from the same district.
-- A candidate implies the seat, an AC its district, each at a fraction of its own confidence.
+- Words next to a name can make it something else: "Manjhi ji" is the leader, not the seat;
+  "VIP treatment" is no party; "Chhapra ke Marhaura" names the town around Marhaura, not
+  the Chhapra seat. Context stops at punctuation ("ghus gaya, DM sahab").
+- A candidate implies the seat, an AC its district, each at a fraction of its own confidence;
+  a leader who stands in the election implies the candidacy; "Owaisi ki party" the party.
+- A candidate of a seat the text names may be spelt too differently for the keys to agree
+  ("सरावगी" / "Saraogi"): the runs of words are compared with that seat's candidates by
+  edit distance (``NEAR``), which is cheap because a seat has a dozen candidates.
 
-Only tags at or above ``THRESHOLD`` are returned.
+Only tags at or above ``THRESHOLD`` are returned. The file reads top to bottom: the records a
+gazetteer is built from, compiling them (``Gazetteer.__post_init__``), matching (``find``:
+``_matches`` → ``_score`` → ``_near_misses`` → ``_resolve``), then the shipped tables.
 """
 
 import csv
