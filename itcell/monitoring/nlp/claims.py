@@ -28,6 +28,10 @@ claim or of a text that repeats none is 0.41. ``EMBEDDING_THRESHOLD`` = 0.90 is 
 point only: e5 scores unrelated texts at 0.81-0.85 and the same claim across languages near
 0.94 (see ``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
 
+Cost: about 13,000 posts a second against 9 claims in three forms, 3,000 against 300 claims
+(one core); the inverted index is walked for every trigram of the post, so the cost grows with
+the library.
+
 A long post is scored as a whole and sentence by sentence, and the best score counts, so a
 claim buried in a long forward is not diluted by the rest of it.
 """
@@ -99,9 +103,7 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Sequence[Sequence[float]]: ...
 
 
-def build_claim_index(
-    claims: Iterable[Claim], *, embedder: Embedder | None = None
-) -> "LexicalClaimIndex | EmbeddingClaimIndex":
+def build_claim_index(claims: Iterable[Claim], *, embedder: Embedder | None = None) -> ClaimIndex:
     """The embedding index when an embedder is configured, the lexical one otherwise."""
     if embedder is None:
         return LexicalClaimIndex(claims)

@@ -19,8 +19,8 @@ How, and why this way:
   should cost a few shingles, not a whole word's worth of meaning.
 - Similarity is the Jaccard index of two shingle sets, estimated from a 128-value MinHash
   *signature*. The signature is computed by one-permutation hashing with optimal densification
-  (Shrivastava, ICML 2017): each shingle is hashed once, not 128 times, which keeps ``add``
-  near 10,000 short texts a second in pure Python.
+  (Shrivastava, ICML 2017): each shingle is hashed once (crc32), not 128 times, which keeps
+  ``add`` at about 8,000 posts of 135 characters a second on one core in pure Python.
 - Candidates are found by LSH banding (32 bands of 4 values): a pair with Jaccard 0.6 shares at
   least one band with probability 0.99, a pair at 0.3 with 0.23. Candidates are then checked on
   the whole signature against ``threshold``.
