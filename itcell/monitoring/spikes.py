@@ -98,15 +98,17 @@ class Spike:
 
     @classmethod
     def from_figures(cls, *, key: str, hour: datetime, figures: Mapping[str, float]) -> "Spike":
-        """The spike back from stored figures, to describe it when the alert is shown."""
+        """The spike back from stored figures, to describe it when the alert is shown. Figures
+        stored without ``expected`` get it back from the count and the ratio."""
+        current, ratio = int(figures["current"]), float(figures["ratio"])
         return cls(
             key,
             hour,
-            int(figures["current"]),
+            current,
             float(figures["baseline_mean"]),
             int(figures["baseline_hours"]),
-            float(figures["expected"]),
-            float(figures["ratio"]),
+            float(figures.get("expected", current / ratio)),
+            ratio,
             float(figures["p_value"]),
         )
 

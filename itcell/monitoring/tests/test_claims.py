@@ -1,5 +1,6 @@
 """Claim matching: the lexical index on a small library and labelled posts in three forms."""
 
+import pickle
 import time
 from collections.abc import Sequence
 
@@ -356,6 +357,11 @@ def test_embedding_backend_plugs_in_and_matches_across_languages() -> None:
     assert hit == Match(PROHIBITION_ENDS, pytest.approx(1.0, abs=1e-3), ClaimKind.MISINFORMATION)
     assert evm.claim_id == EVM_SAFE
     assert len(embedder.batches) == 2  # the three posts, in one batch
+
+
+def test_index_survives_pickling_for_the_cache(index: LexicalClaimIndex) -> None:
+    text = "Sharabbandi khatam hogi, sarkar ne adesh jaari kar diya hai"
+    assert pickle.loads(pickle.dumps(index)).match(text) == index.match(text)  # noqa: S301
 
 
 def test_without_embedder_the_lexical_index_is_built() -> None:

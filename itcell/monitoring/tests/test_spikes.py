@@ -117,6 +117,12 @@ def test_spike_survives_storage_as_json_figures() -> None:
     assert Spike.from_figures(key="ac:128", hour=HOUR, figures=stored) == found
 
 
+def test_spike_from_figures_stored_without_expected() -> None:
+    figures = {"current": 42, "baseline_mean": 5.0, "baseline_hours": 24, "ratio": 8.4}
+    restored = Spike.from_figures(key="ac:128", hour=HOUR, figures={**figures, "p_value": 1e-9})
+    assert restored.expected == pytest.approx(5.0)
+
+
 def test_baseline_order_does_not_matter() -> None:
     assert spike(42, ORDINARY_DAY) == spike(42, sorted(ORDINARY_DAY))
 
