@@ -20,6 +20,9 @@ from itcell.monitoring.nlp.normalise import Word, is_devanagari, words
 
 MARKERS_FILE = Path(__file__).with_name("data") / "markers.toml"
 
+# A script with at least this share of the words makes the text "Mixed": a Hindi headline
+# with one party acronym in Latin letters is Devanagari.
+MIXED_SHARE = 0.25
 # Fewer letter-bearing words than this and no marker: "und", too short to tell.
 MIN_WORDS = 2
 # fastText's Maithili score needed when no marker decides.
@@ -54,7 +57,7 @@ def script_of(found: Sequence[Word]) -> str:
     total = deva + latn
     if not total:
         return "Zyyy"
-    if deva and latn:
+    if min(deva, latn) / total >= MIXED_SHARE:
         return "Mixed"
     return "Deva" if deva > latn else "Latn"
 
@@ -74,8 +77,7 @@ def route_words(text: str, found: Sequence[Word]) -> tuple[str, str]:
     deva = [w.surface for w in found if is_devanagari(w.surface[0])]
     latn = [w.surface for w in found if w.key and not is_devanagari(w.surface[0])]
     if script == "Mixed":
-        # Any word in the other script makes a text "Mixed"; its language is that of the
-        # larger part: a Hindi sentence with an English party name is Hindi.
+        # The language of the larger part.
         script_words = deva if len(deva) >= len(latn) else latn
         language = _language_deva(text, deva) if script_words is deva else _language_latn(latn)
         return language, script
