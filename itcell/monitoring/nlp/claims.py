@@ -28,14 +28,14 @@ claim or of a text that repeats none is 0.41. ``EMBEDDING_THRESHOLD`` = 0.90 is 
 point only: e5 scores unrelated texts at 0.81-0.85 and the same claim across languages near
 0.94 (see ``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
 
-Cost: about 13,000 posts a second against 9 claims in three forms, 3,000 against 300 claims
-(one core); the inverted index is walked for every trigram of the post, so the cost grows with
-the library.
+Cost (one core, posts of 100-150 characters): about 15,000 posts a second against 9 claims in
+three forms, 4,500 against 300 claims; the cost grows with the library.
 
 A long post is scored as a whole and sentence by sentence, and the best score counts, so a
 claim buried in a long forward is not diluted by the rest of it.
 """
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -55,6 +55,15 @@ NGRAM = 3
 # A sentence needs this many content words to be scored on its own: "Jai Bihar!" alone would
 # otherwise match any claim that ends with it.
 MIN_SENTENCE_WORDS = 4
+# A post of this many content words or more is also scored sentence by sentence.
+LONG_POST_WORDS = 20
+# In a library of more than COMMON_MIN_TEXTS texts, candidates are found through the n-grams at
+# most COMMON_SHARE of the texts have: n-grams every other claim has ("bihar") make long posting
+# lists and rank nothing. The best CANDIDATES texts by that partial score are then scored
+# exactly on every n-gram. In a smaller library every n-gram is looked up and scores are exact.
+COMMON_MIN_TEXTS = 50
+COMMON_SHARE = 0.05
+CANDIDATES = 20
 # Long texts are matched on their beginning: a pasted article must not stall ingestion.
 MAX_INPUT_CHARS = 20_000
 
@@ -191,6 +200,8 @@ def _passages(text: str) -> list[str]:
     text = text[:MAX_INPUT_CHARS]
     whole = transliteration_key(text)
     passages = [whole] if whole else []
+    if whole.count(" ") + 1 < LONG_POST_WORDS:
+        return passages
     sentences = [transliteration_key(s) for s in _SENTENCE_END.split(text)]
     long_enough = [s for s in sentences if s.count(" ") + 1 >= MIN_SENTENCE_WORDS]
     if len(long_enough) > 1:
@@ -222,10 +233,14 @@ class LexicalClaimIndex:
         self._idf = {g: math.log((1 + n) / (1 + df)) + 1.0 for g, df in frequency.items()}
         self._unseen_idf = math.log(1 + n) + 1.0  # an n-gram no claim has: as rare as can be
         self._owners = [claim_index for claim_index, _ in documents]
+        self._documents = [self._weights(grams) for _, grams in documents]
+        common = max(COMMON_MIN_TEXTS, COMMON_SHARE * n)
+        self._exact = common >= n  # every n-gram is in the postings: partial scores are exact
         self._postings: dict[str, list[tuple[int, float]]] = {}
-        for document, (_, grams) in enumerate(documents):
-            for gram, weight in self._weights(grams).items():
-                self._postings.setdefault(gram, []).append((document, weight))
+        for document, weights in enumerate(self._documents):
+            for gram, weight in weights.items():
+                if frequency[gram] <= common:
+                    self._postings.setdefault(gram, []).append((document, weight))
 
     def _weights(self, grams: Counter[str]) -> dict[str, float]:
         raw = {
@@ -237,11 +252,17 @@ class LexicalClaimIndex:
     def match(self, text: str, *, limit: int = 3) -> list[Match]:
         best: dict[int, float] = {}  # claim index → its best text's cosine with any passage
         for passage in _passages(text):
-            cosines: dict[int, float] = {}  # document → cosine with this passage
-            for gram, weight in self._weights(_ngrams(passage)).items():
+            query = self._weights(_ngrams(passage))
+            partial: dict[int, float] = {}  # document → cosine over the rarer n-grams
+            for gram, weight in query.items():
                 for document, document_weight in self._postings.get(gram, ()):
-                    cosines[document] = cosines.get(document, 0.0) + weight * document_weight
-            for document, cosine in cosines.items():
+                    partial[document] = partial.get(document, 0.0) + weight * document_weight
+            if self._exact:
+                scored = list(partial.items())
+            else:
+                top = heapq.nlargest(CANDIDATES, partial, key=partial.__getitem__)
+                scored = [(d, _cosine(query, self._documents[d])) for d in top]
+            for document, cosine in scored:
                 claim_index = self._owners[document]
                 if cosine > best.get(claim_index, 0.0):
                     best[claim_index] = cosine
@@ -257,6 +278,12 @@ class LexicalClaimIndex:
             for i, score in ranked[:limit]
             if score >= self.threshold
         ]
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(g, 0.0) for g, w in a.items())
 
 
 # ---- the embedding index -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from itcell.monitoring.nlp import claims
 from itcell.monitoring.nlp.claims import (
     LEXICAL_THRESHOLD,
     Claim,
@@ -357,6 +358,20 @@ def test_embedding_backend_plugs_in_and_matches_across_languages() -> None:
     assert hit == Match(PROHIBITION_ENDS, pytest.approx(1.0, abs=1e-3), ClaimKind.MISINFORMATION)
     assert evm.claim_id == EVM_SAFE
     assert len(embedder.batches) == 2  # the three posts, in one batch
+
+
+@pytest.mark.parametrize(("text", "_expected"), LABELLED[:: len(LABELLED) // 8])
+def test_candidate_pruning_does_not_change_the_scores(
+    monkeypatch: pytest.MonkeyPatch, text: str, _expected: int | None
+) -> None:
+    exact = LexicalClaimIndex(LIBRARY, threshold=0.3)  # 27 texts: every n-gram looked up
+    monkeypatch.setattr(claims, "COMMON_MIN_TEXTS", 4)  # as if the library were large
+    pruned = LexicalClaimIndex(LIBRARY, threshold=0.3)
+    assert exact._exact
+    assert not pruned._exact
+    got, want = pruned.match(text), exact.match(text)
+    assert [m.claim_id for m in got] == [m.claim_id for m in want]
+    assert [m.score for m in got] == pytest.approx([m.score for m in want], rel=1e-12)
 
 
 def test_index_survives_pickling_for_the_cache(index: LexicalClaimIndex) -> None:
