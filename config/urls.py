@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("itcell.organisation.urls")),
     path("", include("itcell.publishing.urls")),
     path("", include("itcell.compliance.urls")),
+    path("", include("itcell.monitoring.urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -6,6 +6,7 @@ one transaction, so the counts always agree with the items. Tables are kept narr
 for millions of items; screens read counts from ``HourlyCount``, never by scanning items.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -251,3 +252,145 @@ class HourlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}:00 AC {self.ac_number} {self.party}: {self.count}"
+
+
+class Claim(TimeStampedModel):
+    """A known claim in the library: misinformation going round (with the cell's rebuttal), or
+    an opponent's line (with the party's answer). New items are matched against it; a match is
+    a suggestion an analyst confirms."""
+
+    class Kind(models.TextChoices):
+        MISINFORMATION = "misinformation", _("Misinformation")
+        REBUTTAL = "rebuttal", _("Our rebuttal")
+        OPPONENT_LINE = "opponent_line", _("Opponent's line")
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="claims", verbose_name=_("election")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    summary = models.CharField(_("summary (for the cell)"), max_length=200)
+    forms = models.TextField(
+        _("how people write it"),
+        help_text=_(
+            "One form per line: in Hindi, in Hindi typed in Latin letters, in English. Items "
+            "are matched against each line."
+        ),
+    )
+    answer_hi = models.TextField(_("our answer (Hindi)"), blank=True)
+    answer_en = models.TextField(_("our answer (English)"), blank=True)
+    talking_point = models.ForeignKey(
+        "playbook.TalkingPoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("talking point"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["summary"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.forms.splitlines() if line.strip())
+
+
+class ClaimMatch(models.Model):
+    """The pipeline's suggestion that an item repeats a claim, and an analyst's decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("To check")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Not this claim")
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="claim_matches", verbose_name=_("item")
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="matches", verbose_name=_("claim")
+    )
+    score = models.FloatField(_("score"))
+    decision = models.CharField(
+        _("decision"), max_length=10, blank=True, default="", choices=Decision.choices
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim match")
+        verbose_name_plural = _("claim matches")
+        constraints = [models.UniqueConstraint(fields=["item", "claim"], name="claimmatch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ~ {self.claim_id} ({self.score:.2f})"
+
+
+class Alert(TimeStampedModel):
+    """Something a desk should look at now: a spike in an AC's conversation, or a new item
+    repeating known misinformation. Routed to the desk responsible for the AC at the time
+    (the organisation's fallback chain: AC desk, district desk, HQ)."""
+
+    class Kind(models.TextChoices):
+        SPIKE = "spike", _("Spike")
+        CLAIM = "claim", _("Known claim")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESPONDED = "responded", _("Response drafted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="+", verbose_name=_("election")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    #: What the alert is about, for dedupe: "ac:128" for a spike, "claim:7" for a claim.
+    key = models.CharField(_("key"), max_length=80)
+    hour = models.DateTimeField(_("hour (UTC)"))  # the spike's hour; a claim match's item hour
+    ac_number = models.PositiveSmallIntegerField(_("AC number"), null=True, blank=True)
+    desk = models.ForeignKey(
+        "organisation.Desk", on_delete=models.PROTECT, related_name="+", verbose_name=_("desk")
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    post = models.ForeignKey(
+        "publishing.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("response"),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key", "hour"], name="alert_once")
+        ]
+        indexes = [models.Index(fields=["election", "state", "desk"], name="alert_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"

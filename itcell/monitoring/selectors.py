@@ -4,13 +4,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from itcell.core import clock
 from itcell.elections.models import Election
-from itcell.monitoring.models import ALL_ACS, ALL_PARTIES, HourlyCount, Source
+from itcell.monitoring.models import (
+    ALL_ACS,
+    ALL_PARTIES,
+    Alert,
+    Claim,
+    ClaimMatch,
+    HourlyCount,
+    Item,
+    ItemTag,
+    Source,
+)
+from itcell.monitoring.nlp import Kind
 from itcell.monitoring.services import hour_of
+from itcell.organisation.access import Asker
+from itcell.organisation.permissions import Target
+from itcell.organisation.roles import Action
 
 HOUR = timedelta(hours=1)
 
@@ -102,3 +117,97 @@ def count_by_hour(
         hours.append((at, found.get(at) or 0))
         at += HOUR
     return hours
+
+
+# The feed, an item, alerts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """The feed's filters, as the screen's form gives them ("" or None: any)."""
+
+    ac: int | None = None
+    district: str = ""
+    party: str = ""
+    language: str = ""
+    source: int | None = None
+    flag: str = ""  # "claims": items with a claim suggestion or match
+    before: datetime | None = None  # the next page: items published before this
+
+    TAGGED = (("ac", Kind.AC), ("district", Kind.DISTRICT), ("party", Kind.PARTY))
+
+
+FEED_PAGE = 50
+
+
+def list_feed(*, election: Election, where: FeedFilter, limit: int = FEED_PAGE) -> list[Item]:
+    """The newest items matching ``where``, with their tags and claim matches."""
+    items = Item.objects.filter(election=election)
+    for name, kind in FeedFilter.TAGGED:
+        value = getattr(where, name)
+        if value:
+            items = items.filter(
+                pk__in=ItemTag.objects.filter(kind=kind, key=str(value)).values("item")
+            )
+    if where.language:
+        items = items.filter(language=where.language)
+    if where.source:
+        items = items.filter(source_id=where.source)
+    if where.flag == "claims":
+        items = items.filter(
+            pk__in=ClaimMatch.objects.exclude(decision=ClaimMatch.Decision.REJECTED).values("item")
+        )
+    if where.before:
+        items = items.filter(published_at__lt=where.before)
+    return list(
+        items.select_related("source")
+        .prefetch_related("tags", "claim_matches__claim")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def access_item(*, election: Election, item_id: int) -> Item:
+    item = (
+        Item.objects.filter(election=election, pk=item_id)
+        .select_related("source")
+        .prefetch_related("tags", "snapshots", "claim_matches__claim")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def alert_target(alert: Alert) -> Target:
+    return Target(
+        desk_id=alert.desk_id,
+        acs=frozenset({alert.ac_number}) if alert.ac_number else frozenset(),
+    )
+
+
+def list_alerts(*, asker: Asker, state: str = Alert.State.OPEN, limit: int = 200) -> list[Alert]:
+    """Alerts within the person's reach (their desks' and their area's), newest first."""
+    alerts = (
+        Alert.objects.filter(election=asker.election, state=state)
+        .select_related("desk", "claim", "item", "post")
+        .order_by("-created_at")[:limit]
+    )
+    return [a for a in alerts if asker.may(Action.MONITOR, alert_target(a))]
+
+
+def list_tagged_parties(*, election: Election) -> list[str]:
+    """The parties the election's items have named (for the feed's filter)."""
+    return sorted(
+        HourlyCount.objects.filter(election=election, ac_number=ALL_ACS)
+        .exclude(party=ALL_PARTIES)
+        .values_list("party", flat=True)
+        .distinct()
+    )
+
+
+def with_match_counts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims with how many items were suggested (``suggested``) and confirmed."""
+    return claims.annotate(
+        suggested=Count("matches", filter=~Q(matches__decision=ClaimMatch.Decision.REJECTED)),
+        confirmed=Count("matches", filter=Q(matches__decision=ClaimMatch.Decision.CONFIRMED)),
+    )

@@ -36,3 +36,16 @@ def poll_due_sources() -> int:
         for source_id in claimed:
             transaction.on_commit(partial(poll_source.enqueue, source_id=source_id))
     return len(claimed)
+
+
+@periodic(every=timedelta(minutes=1))
+@task
+def raise_alerts() -> int:
+    """Spike alerts for every election with monitoring sources."""
+    from itcell.core import clock
+    from itcell.elections.models import Election
+    from itcell.monitoring.alerts import raise_spike_alerts
+
+    now = clock.now()
+    elections = Election.objects.filter(sources__enabled=True).distinct()
+    return sum(len(raise_spike_alerts(election=e, now=now)) for e in elections)

@@ -14,6 +14,7 @@ from itcell.compliance import demo as compliance_demo
 from itcell.core import clock
 from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
+from itcell.monitoring import demo as monitoring_demo
 from itcell.organisation import demo as organisation_demo
 from itcell.publishing import demo as publishing_demo
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             )
             publishing_demo.build(election=exercise)
             compliance_demo.build(election=exercise)
+            monitoring_demo.build(election=exercise)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {election.name_en} and its exercise copy "

@@ -1,0 +1,397 @@
+"""Writes about alerts and the claims library: spikes and known claims become alerts at the
+desk responsible for the AC now, and an alert becomes a response in the publishing fast lane.
+
+- ``raise_spike_alerts`` reads the hourly counts (never the items) of the last day, asks
+  ``spikes.detect_spike`` about each AC's current hour, and raises each spike once.
+- ``match_claims`` runs on ingest: new items are matched against the election's claims
+  library; a match is a suggestion an analyst confirms; a match to known misinformation
+  raises an alert (once per claim per hour).
+- ``respond_to_alert`` turns an alert into a draft for its desk, pre-filled with the claim's
+  answer or the talking point the spike's items match, and sends it for review in the fast
+  lane; with nothing to pre-fill it, the draft waits for its writer.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from itcell.accounts.models import User
+from itcell.audit.services import record
+from itcell.core import clock
+from itcell.elections.models import Election
+from itcell.monitoring.errors import MonitoringError
+from itcell.monitoring.models import (
+    ALL_PARTIES,
+    Alert,
+    Claim,
+    ClaimMatch,
+    HourlyCount,
+    Item,
+    ItemTag,
+)
+from itcell.monitoring.nlp import Kind
+from itcell.monitoring.nlp.claims import Claim as LibraryClaim
+from itcell.monitoring.nlp.claims import ClaimIndex, ClaimKind, build_claim_index
+from itcell.monitoring.services import hour_of
+from itcell.monitoring.spikes import DEFAULT_POLICY, SpikePolicy, detect_spike
+from itcell.notifications.models import Kind as NoticeKind
+from itcell.notifications.services import notify
+from itcell.organisation import selectors as org
+from itcell.organisation.models import Desk
+from itcell.playbook.models import TalkingPoint
+from itcell.publishing.models import Channel, Post
+from itcell.publishing.services.posts import PostInput, create_post, submit_post
+
+HOUR = timedelta(hours=1)
+BASELINE_HOURS = 24  # the hours before the current one that make an AC's usual rate
+MATCHES_PER_ITEM = 3  # claim suggestions kept per item, best first
+
+
+# Claims library ----------------------------------------------------------------------------
+
+
+def claim_index(*, election: Election) -> ClaimIndex:
+    """The election's active claims as a searchable index, rebuilt when the library changes
+    (cached per process, keyed by the library's size and last change)."""
+    active = Claim.objects.filter(election=election, is_active=True)
+    version = active.aggregate(n=Count("id"), last=Max("updated_at"))
+    last = version["last"].timestamp() if version["last"] else 0
+    key = f"monitoring.claims.{election.pk}.{version['n']}.{last}"
+    index = cache.get(key)
+    if index is None:
+        index = build_claim_index(
+            [LibraryClaim(c.pk, ClaimKind(c.kind), c.texts) for c in active if c.texts]
+        )
+        cache.set(key, index, timeout=3600)
+    return index
+
+
+@transaction.atomic
+def create_claim(
+    *,
+    election: Election,
+    actor: User,
+    kind: str,
+    summary: str,
+    forms: str,
+    answer_hi: str = "",
+    answer_en: str = "",
+    talking_point: TalkingPoint | None = None,
+) -> Claim:
+    claim = Claim.objects.create(
+        election=election,
+        kind=kind,
+        summary=summary.strip(),
+        forms=forms.strip(),
+        answer_hi=answer_hi.strip(),
+        answer_en=answer_en.strip(),
+        talking_point=talking_point,
+    )
+    record(actor=actor, action="claim.created", obj=claim, after={"summary": claim.summary})
+    return claim
+
+
+def match_claims(*, election: Election, items: Sequence[tuple[int, str]]) -> list[ClaimMatch]:
+    """Suggest the known claims each new item (id, text) repeats; raise an alert for each new
+    item that repeats known misinformation. Runs inside ``ingest``'s transaction."""
+    kinds = dict(Claim.objects.filter(election=election, is_active=True).values_list("pk", "kind"))
+    if not kinds:
+        return []
+    index = claim_index(election=election)
+    found = index.match_batch([text for _id, text in items], limit=MATCHES_PER_ITEM)
+    matches = [
+        ClaimMatch(item_id=item_id, claim_id=m.claim_id, score=round(m.score, 3))
+        for (item_id, _text), best in zip(items, found, strict=True)
+        for m in best
+    ]
+    ClaimMatch.objects.bulk_create(matches, ignore_conflicts=True)
+    for match in matches:
+        if kinds.get(match.claim_id) == Claim.Kind.MISINFORMATION:
+            _raise_claim_alert(match)
+    return matches
+
+
+def _raise_claim_alert(match: ClaimMatch) -> None:
+    item = Item.objects.select_related("election").get(pk=match.item_id)
+    acs = ItemTag.objects.filter(item=item, kind=Kind.AC).order_by("-confidence")
+    ac = acs.values_list("key", flat=True).first()
+    _raise(
+        election=item.election,
+        kind=Alert.Kind.CLAIM,
+        key=f"claim:{match.claim_id}",
+        hour=hour_of(item.published_at),
+        ac_number=int(ac) if ac else None,
+        figures={"score": match.score},
+        claim_id=match.claim_id,
+        item=item,
+    )
+
+
+@transaction.atomic
+def decide_match(*, match: ClaimMatch, user: User, confirmed: bool) -> ClaimMatch:
+    match.decision = ClaimMatch.Decision.CONFIRMED if confirmed else ClaimMatch.Decision.REJECTED
+    match.decided_by, match.decided_at = user, clock.now()
+    match.save(update_fields=["decision", "decided_by", "decided_at"])
+    record(
+        actor=user,
+        action="claim_match.decided",
+        obj=match.item,
+        after={"claim": match.claim_id, "decision": match.decision},
+    )
+    return match
+
+
+# Alerts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    desk: Desk
+    people: list[User]
+
+
+def route(*, election: Election, ac_number: int | None, at: datetime) -> Route:
+    """The desk responsible for the AC at ``at`` (AC desk, district desk or HQ, whichever is
+    staffed first) and who there is on duty; without an AC, the HQ desk."""
+    if ac_number is not None:
+        duty = org.get_on_duty(election=election, ac_number=ac_number, at=at)
+        return Route(duty.desk, duty.members or list(org.list_desk_members(desk=duty.desk)))
+    hq = Desk.objects.get(election=election, kind=Desk.Kind.HQ)
+    return Route(hq, list(org.list_desk_members(desk=hq)))
+
+
+@transaction.atomic
+def _raise(
+    *,
+    election: Election,
+    kind: str,
+    key: str,
+    hour: datetime,
+    ac_number: int | None,
+    figures: dict[str, Any],
+    claim_id: int | None = None,
+    item: Item | None = None,
+) -> Alert | None:
+    """The alert at the desk responsible now, whose people on duty are told; None when the
+    same key alerted within the hour already (a burst across two hours is one alert)."""
+    now = clock.now()
+    if (
+        Alert.objects.filter(election=election, key=key)
+        .filter(Q(hour=hour) | Q(created_at__gte=now - HOUR))
+        .exists()
+    ):
+        return None
+    to = route(election=election, ac_number=ac_number, at=now)
+    alert = Alert.objects.create(
+        election=election,
+        kind=kind,
+        key=key,
+        hour=hour,
+        ac_number=ac_number,
+        desk=to.desk,
+        figures=figures,
+        claim_id=claim_id,
+        item=item,
+    )
+    record(actor=None, action="alert.raised", obj=alert, after={"key": key, "desk": to.desk.pk})
+    transaction.on_commit(partial(_tell, alert.pk, [u.pk for u in to.people]))
+    return alert
+
+
+def _tell(alert_id: int, user_ids: list[int]) -> None:
+    from django.urls import reverse
+
+    alert = Alert.objects.select_related("election", "desk", "claim").get(pk=alert_id)
+    notify(
+        recipients=User.objects.filter(pk__in=user_ids),
+        kind=NoticeKind.ALERT,
+        title=title_of(alert),
+        body=describe(alert),
+        url=reverse("monitoring:alerts", args=[alert.election.slug]) + f"#alert-{alert.pk}",
+        dedupe_key=f"alert:{alert.pk}",
+    )
+
+
+def title_of(alert: Alert) -> Any:
+    if alert.kind == Alert.Kind.SPIKE:
+        return format_lazy(gettext_lazy("Spike in AC {ac}"), ac=alert.ac_number)
+    return format_lazy(gettext_lazy("Known claim going round: {claim}"), claim=alert.claim)
+
+
+def describe(alert: Alert) -> Any:
+    """The alert's statistic as a sentence, in the reader's language."""
+    f = alert.figures
+    if alert.kind == Alert.Kind.SPIKE:
+        return format_lazy(
+            gettext_lazy(
+                "{current} items this hour against {usual} an hour over the previous {hours} "
+                "hours ({ratio}×; by chance about once in {odds} hours)."
+            ),
+            current=f.get("current"),
+            usual=f.get("baseline_mean"),
+            hours=f.get("baseline_hours"),
+            ratio=f.get("ratio"),
+            odds=f.get("odds"),
+        )
+    return format_lazy(
+        gettext_lazy("An item repeats it (match score {score}): check it and answer."),
+        score=f.get("score"),
+    )
+
+
+def raise_spike_alerts(
+    *, election: Election, now: datetime, policy: SpikePolicy = DEFAULT_POLICY
+) -> list[Alert]:
+    """An alert for each AC whose current or last hour is a spike against the hours before
+    it (the last hour too, so a burst that straddles the hour is seen whole once the hour
+    is over). The baseline starts when monitoring of the election started, never before
+    its first counted hour, so a new deployment does not see every busy AC as a spike."""
+    counts = HourlyCount.objects.filter(election=election, party=ALL_PARTIES)
+    first = counts.aggregate(first=Min("hour"))["first"]
+    if first is None:
+        return []
+    current = hour_of(now)
+    rows = counts.filter(
+        ac_number__gt=0,
+        hour__gte=current - (BASELINE_HOURS + 1) * HOUR,
+        hour__lte=current,
+    ).values_list("ac_number", "hour", "count")
+    per_ac: dict[int, Counter[datetime]] = defaultdict(Counter)
+    for ac_number, at, n in rows:
+        per_ac[int(ac_number or 0)][at] += n  # summed over sources
+    raised = []
+    for ac_number, by_hour in sorted(per_ac.items()):
+        for hour in (current - HOUR, current):
+            history = [hour - k * HOUR for k in range(1, BASELINE_HOURS + 1)]
+            spike = detect_spike(
+                key=f"ac:{ac_number}",
+                hour=hour,
+                current=by_hour[hour],
+                baseline=[by_hour[h] for h in history if h >= first],
+                policy=policy,
+            )
+            if spike is None:
+                continue
+            alert = _raise(
+                election=election,
+                kind=Alert.Kind.SPIKE,
+                key=spike.key,
+                hour=hour,
+                ac_number=ac_number,
+                figures={
+                    "current": spike.current,
+                    "baseline_mean": round(spike.baseline_mean, 1),
+                    "baseline_hours": spike.baseline_hours,
+                    "ratio": round(spike.ratio, 1),
+                    "p_value": spike.p_value,
+                    "odds": _odds(spike.p_value),
+                },
+            )
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
+def _odds(p_value: float) -> str:
+    """ "1,000,000" for 1e-6: how many hours pass, on average, for such an hour by chance."""
+    if p_value <= 0:
+        return "∞"
+    return f"{round(1 / p_value):,}" if p_value > 1e-9 else "10⁹+"
+
+
+@transaction.atomic
+def dismiss_alert(*, alert: Alert, user: User, source_address: str | None = None) -> Alert:
+    alert = _open(alert)
+    alert.state, alert.closed_by = Alert.State.DISMISSED, user
+    alert.save(update_fields=["state", "closed_by", "updated_at"])
+    record(actor=user, action="alert.dismissed", obj=alert, source_address=source_address)
+    return alert
+
+
+def _open(alert: Alert) -> Alert:
+    alert = Alert.objects.select_for_update().select_related("desk", "claim").get(pk=alert.pk)
+    if alert.state != Alert.State.OPEN:
+        raise MonitoringError(_("This alert was dealt with already."))
+    return alert
+
+
+@transaction.atomic
+def respond_to_alert(*, alert: Alert, user: User, source_address: str | None = None) -> Post:
+    """A draft answering the alert, for its desk, in the fast lane. Pre-filled with the
+    claim's answer (or the spike's most repeated claim's), it goes for review at once;
+    otherwise it stays a draft for its writer to finish."""
+    alert = _open(alert)
+    claim = alert.claim or _main_claim(alert)
+    desk = alert.desk
+    channels = list(Channel.objects.filter(election=alert.election, desk=desk)) or list(
+        Channel.objects.filter(election=alert.election, desk=None)
+    )
+    answer_hi = claim.answer_hi if claim else ""
+    answer_en = claim.answer_en if claim else ""
+    answered = bool(answer_hi or answer_en)
+    if not answered:  # the writer starts from what the alert says, in both languages
+        answer_hi, answer_en = (_brief(alert, language) for language in ("hi", "en"))
+    post = create_post(
+        desk=desk,
+        author=user,
+        data=PostInput(
+            title=str(format_lazy(gettext_lazy("Response: {alert}"), alert=title_of(alert)))[:200],
+            variants={c.pk: "" for c in channels},
+            text_hi=answer_hi,
+            text_en=answer_en,
+            ac_numbers=frozenset({alert.ac_number}) if alert.ac_number else None,
+            talking_point_id=claim.talking_point_id if claim else None,
+            fast_lane=True,
+        ),
+        source_address=source_address,
+    )
+    if answered:
+        submit_post(post=post, author=user, source_address=source_address)
+        post.refresh_from_db()
+    alert.state, alert.post, alert.closed_by = Alert.State.RESPONDED, post, user
+    alert.save(update_fields=["state", "post", "closed_by", "updated_at"])
+    record(
+        actor=user,
+        action="alert.responded",
+        obj=alert,
+        after={"post": post.pk},
+        source_address=source_address,
+    )
+    return post
+
+
+def _brief(alert: Alert, language: str) -> str:
+    with translation.override(language):
+        return f"[{title_of(alert)}: {describe(alert)}]"
+
+
+def _main_claim(alert: Alert) -> Claim | None:
+    """The claim the spike's items repeat most (confirmed or suggested, not rejected)."""
+    if alert.ac_number is None:
+        return None
+    items = ItemTag.objects.filter(kind=Kind.AC, key=str(alert.ac_number)).values("item")
+    best = (
+        ClaimMatch.objects.filter(
+            item__in=items,
+            item__election=alert.election,
+            item__published_at__gte=alert.hour,
+            item__published_at__lt=alert.hour + HOUR,
+        )
+        .exclude(decision=ClaimMatch.Decision.REJECTED)
+        .values("claim")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return Claim.objects.filter(pk=best["claim"]).first() if best else None

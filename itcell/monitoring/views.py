@@ -1,0 +1,176 @@
+"""Monitoring screens: the feed with its filters, an item, the alerts inbox (and the response
+it starts), the claims library, and the sources' health. Each translates HTTP only."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from itcell.core.errors import ItcellError
+from itcell.core.http import client_address
+from itcell.elections.models import AssemblyConstituency, District
+from itcell.monitoring import alerts as alerting
+from itcell.monitoring import selectors
+from itcell.monitoring.forms import ClaimForm
+from itcell.monitoring.models import Alert, Claim, ClaimMatch, Source
+from itcell.organisation.access import Asker, SignedInRequest, asker_for
+from itcell.organisation.roles import Action
+from itcell.organisation.selectors import state_target
+
+LANGUAGES = [("hi", "हिन्दी"), ("hi-Latn", "Hindi (Latin)"), ("en", "English"),
+             ("bho", "भोजपुरी"), ("mai", "मैथिली")]  # fmt: skip
+
+
+def _asker(request: SignedInRequest, slug: str) -> Asker:
+    asker = asker_for(request, slug)
+    asker.require(Action.MONITOR)
+    return asker
+
+
+def _page(request: SignedInRequest, asker: Asker, template: str, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        f"monitoring/{template}",
+        {"election": asker.election, "asker": asker, **extra},
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdecimal() else None
+
+
+def feed(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    get = request.GET
+    before = None
+    if get.get("before"):
+        try:
+            before = datetime.fromisoformat(get["before"])
+        except ValueError:
+            before = None
+    where = selectors.FeedFilter(
+        ac=_int(get.get("ac")),
+        district=get.get("district", ""),
+        party=get.get("party", ""),
+        language=get.get("language", ""),
+        source=_int(get.get("source")),
+        flag=get.get("flag", ""),
+        before=before,
+    )
+    items = selectors.list_feed(election=asker.election, where=where)
+    state = asker.election.state
+    more = request.GET.copy()
+    if items:
+        more["before"] = items[-1].published_at.isoformat()
+    return _page(
+        request,
+        asker,
+        "feed.html",
+        items=items,
+        where=where,
+        acs=AssemblyConstituency.objects.filter(state=state).only("number", "name_en", "name_hi"),
+        districts=District.objects.filter(state=state).only("name_en", "name_hi"),
+        parties=selectors.list_tagged_parties(election=asker.election),
+        languages=LANGUAGES,
+        sources=Source.objects.filter(election=asker.election),
+        older=more.urlencode() if len(items) == selectors.FEED_PAGE else "",
+    )
+
+
+def item_page(request: SignedInRequest, slug: str, item_id: int) -> HttpResponse:
+    asker = _asker(request, slug)
+    item = selectors.access_item(election=asker.election, item_id=item_id)
+    return _page(request, asker, "item.html", item=item, snapshots=item.snapshots.order_by("at"))
+
+
+@require_POST
+def decide_match(request: SignedInRequest, slug: str, match_id: int) -> HttpResponse:
+    asker = _asker(request, slug)
+    match = ClaimMatch.objects.filter(item__election=asker.election, pk=match_id).first()
+    if match is None:
+        raise Http404
+    alerting.decide_match(match=match, user=asker.user, confirmed="confirm" in request.POST)
+    messages.success(request, _("Recorded."))
+    return redirect("monitoring:item", slug, match.item_id)
+
+
+def alerts(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    state = request.GET.get("state", Alert.State.OPEN)
+    if state not in Alert.State.values:
+        state = Alert.State.OPEN
+    found = selectors.list_alerts(asker=asker, state=state)
+    rows = [
+        (
+            alert,
+            alerting.title_of(alert),
+            alerting.describe(alert),
+            asker.may(Action.DRAFT, selectors.alert_target(alert)),
+        )
+        for alert in found
+    ]
+    return _page(request, asker, "alerts.html", rows=rows, state=state, states=Alert.State.choices)
+
+
+@require_POST
+def alert_act(request: SignedInRequest, slug: str, alert_id: int, verb: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    alert = Alert.objects.filter(election=asker.election, pk=alert_id).first()
+    if alert is None or verb not in ("respond", "dismiss"):
+        raise Http404
+    target = selectors.alert_target(alert)
+    asker.require(Action.DRAFT if verb == "respond" else Action.MONITOR, target)
+    try:
+        if verb == "dismiss":
+            alerting.dismiss_alert(
+                alert=alert, user=asker.user, source_address=client_address(request)
+            )
+            messages.success(request, _("Alert dismissed."))
+            return redirect("monitoring:alerts", slug)
+        post = alerting.respond_to_alert(
+            alert=alert, user=asker.user, source_address=client_address(request)
+        )
+    except ItcellError as error:
+        messages.error(request, str(error))
+        return redirect("monitoring:alerts", slug)
+    messages.success(
+        request,
+        _("A response is in the review queue (fast lane).")
+        if post.state != "draft"
+        else _("A response draft is ready: finish it and send it for review."),
+    )
+    return redirect("publishing:post", slug, post.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def claims(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    may_edit = asker.may(Action.MONITOR, state_target(election=asker.election))
+    form = ClaimForm(request.POST or None, election=asker.election)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        if form.is_valid():
+            alerting.create_claim(election=asker.election, actor=asker.user, **form.cleaned_data)
+            messages.success(request, _("Claim added: new items are matched against it."))
+            return redirect("monitoring:claims", slug)
+    library = Claim.objects.filter(election=asker.election).select_related("talking_point")
+    return _page(
+        request,
+        asker,
+        "claims.html",
+        claims=selectors.with_match_counts(library),
+        form=form,
+        may_edit=may_edit,
+    )
+
+
+def sources(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    return _page(
+        request, asker, "sources.html", rows=selectors.list_sources_health(election=asker.election)
+    )
