@@ -30,6 +30,7 @@ from itcell.accounts.models import User
 from itcell.audit.services import record
 from itcell.core import clock
 from itcell.elections.models import Election
+from itcell.monitoring import spikes
 from itcell.monitoring.errors import MonitoringError
 from itcell.monitoring.models import (
     ALL_PARTIES,
@@ -81,7 +82,7 @@ def claim_index(*, election: Election) -> ClaimIndex:
 def create_claim(
     *,
     election: Election,
-    actor: User,
+    actor: User | None,
     kind: str,
     summary: str,
     forms: str,
@@ -231,22 +232,13 @@ def title_of(alert: Alert) -> Any:
 
 def describe(alert: Alert) -> Any:
     """The alert's statistic as a sentence, in the reader's language."""
-    f = alert.figures
     if alert.kind == Alert.Kind.SPIKE:
-        return format_lazy(
-            gettext_lazy(
-                "{current} items this hour against {usual} an hour over the previous {hours} "
-                "hours ({ratio}×; by chance about once in {odds} hours)."
-            ),
-            current=f.get("current"),
-            usual=f.get("baseline_mean"),
-            hours=f.get("baseline_hours"),
-            ratio=f.get("ratio"),
-            odds=f.get("odds"),
+        return spikes.describe(
+            spikes.Spike.from_figures(key=alert.key, hour=alert.hour, figures=alert.figures)
         )
     return format_lazy(
         gettext_lazy("An item repeats it (match score {score}): check it and answer."),
-        score=f.get("score"),
+        score=alert.figures.get("score"),
     )
 
 
@@ -289,25 +281,11 @@ def raise_spike_alerts(
                 key=spike.key,
                 hour=hour,
                 ac_number=ac_number,
-                figures={
-                    "current": spike.current,
-                    "baseline_mean": round(spike.baseline_mean, 1),
-                    "baseline_hours": spike.baseline_hours,
-                    "ratio": round(spike.ratio, 1),
-                    "p_value": spike.p_value,
-                    "odds": _odds(spike.p_value),
-                },
+                figures=spike.figures(),
             )
             if alert is not None:
                 raised.append(alert)
     return raised
-
-
-def _odds(p_value: float) -> str:
-    """ "1,000,000" for 1e-6: how many hours pass, on average, for such an hour by chance."""
-    if p_value <= 0:
-        return "∞"
-    return f"{round(1 / p_value):,}" if p_value > 1e-9 else "10⁹+"
 
 
 @transaction.atomic

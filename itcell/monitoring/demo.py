@@ -6,7 +6,6 @@ alert at the Bahadurganj desk when the demo opens."""
 
 from datetime import datetime, timedelta
 
-from itcell.accounts.models import User
 from itcell.core import clock
 from itcell.elections.models import Election
 from itcell.monitoring.alerts import create_claim, raise_spike_alerts
@@ -58,18 +57,17 @@ def build(*, election: Election, now: datetime | None = None) -> None:
     if Source.objects.filter(election=election, name=REPLAY).exists():
         return
     now = now or clock.now()
-    head = User.objects.get(username="head")
     for kind, summary, forms, answer_hi, answer_en in CLAIMS:
         create_claim(
             election=election,
-            actor=head,
+            actor=None,
             kind=kind,
             summary=summary,
             forms=forms,
             answer_hi=answer_hi,
             answer_en=answer_en,
         )
-    source = create_source(election=election, name=REPLAY, backend="replay", actor=head)
+    source = create_source(election=election, name=REPLAY, backend="replay")
     corpus = load_corpus(CORPUS)
     round_seconds = corpus[-1].offset + GAP_SECONDS
     history = ReplaySource(

@@ -11,6 +11,7 @@ from itcell.audit.models import AuditEvent
 from itcell.core import clock
 from itcell.monitoring.alerts import (
     create_claim,
+    describe,
     dismiss_alert,
     raise_spike_alerts,
     respond_to_alert,
@@ -83,6 +84,7 @@ def test_a_spike_alerts_the_acs_desk_once_with_its_statistic(
     assert alert.figures["baseline_mean"] == 1.0
     assert alert.figures["baseline_hours"] == 12
     assert alert.figures["ratio"] == 20.0
+    assert str(describe(alert)).startswith("20 items this hour against 1.0 an hour")
     # The lead on duty is told, in the inbox.
     assert Notification.objects.filter(recipient=cell.lead, kind="alert").count() == 1
     assert AuditEvent.objects.filter(action="alert.raised").count() == 1
