@@ -4,6 +4,7 @@ like every other admin write (``AuditedAdmin``)."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -12,13 +13,36 @@ from django.utils.translation import ngettext
 
 from itcell.audit.admin_audit import AuditedAdmin
 from itcell.core.http import client_address
+from itcell.monitoring.errors import SourceError
 from itcell.monitoring.models import Item, Source
 from itcell.monitoring.services import set_source_enabled
-from itcell.monitoring.sources import checks  # noqa: F401  (registers the system check)
+from itcell.monitoring.sources import backend_choices, open_source
+from itcell.monitoring.sources import checks as _checks  # noqa: F401  (registers the check)
+
+
+class SourceForm(forms.ModelForm[Source]):
+    """A source as the admin edits it: the backend chosen from the configured ones, its
+    options checked by building it (as ``services.create_source`` does)."""
+
+    backend = forms.ChoiceField(label=_("backend"), choices=backend_choices)
+
+    class Meta:
+        model = Source
+        fields = ["election", "name", "backend", "options", "enabled", "interval_seconds"]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("backend") and "options" in data:
+            try:
+                open_source(data["backend"], data["options"])
+            except SourceError as exc:
+                self.add_error("options", str(exc))
+        return data
 
 
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
+    form = SourceForm
     list_display = [
         "name",
         "backend",

@@ -63,6 +63,8 @@ def open_source(alias: str, options: Mapping[str, Any] | None = None) -> SourceB
     """The backend for one source: the alias's class, built with the setting's options
     overlaid by the source's own."""
     cls = backend_class(alias)
+    if options is not None and not isinstance(options, Mapping):
+        raise Misconfigured(_('the options must be a JSON object: {"name": value, ...}'))
     merged = {**configured()[alias].get("OPTIONS", {}), **(options or {})}
     try:
         return cls(**merged)

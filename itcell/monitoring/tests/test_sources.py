@@ -188,3 +188,53 @@ def test_the_poll_task_polls_the_source_and_skips_a_disabled_one(bihar) -> None:
     assert poll_source.call(source_id=off.pk) == {"skipped": "disabled or deleted"}
     assert Item.objects.count() == 1
     locmem.reset()
+
+
+# Admin -----------------------------------------------------------------------------------
+
+
+def test_the_admin_form_checks_a_sources_options_by_building_it(bihar) -> None:  # type: ignore[no-untyped-def]
+    from itcell.monitoring.admin import SourceForm
+
+    def form(backend: str, options: str) -> SourceForm:
+        return SourceForm(
+            data={
+                "election": bihar.pk,
+                "name": "Feed",
+                "backend": backend,
+                "options": options,
+                "enabled": "on",
+                "interval_seconds": "300",
+            }
+        )
+
+    good = form("rss", '{"url": "https://samachar.example/feed.xml"}')
+    no_url = form("rss", "{}")
+    a_list = form("rss", '["https://samachar.example/feed.xml"]')
+    unknown = form("mastodon", "{}")
+
+    assert good.is_valid(), good.errors
+    assert "options do not fit" in no_url.errors["options"][0]
+    assert "must be a JSON object" in a_list.errors["options"][0]
+    assert "backend" in unknown.errors
+
+
+def test_the_admin_actions_enable_and_disable_through_the_audited_service(
+    bihar,  # type: ignore[no-untyped-def]
+    admin_client,  # type: ignore[no-untyped-def]
+) -> None:
+    from itcell.audit.models import AuditEvent
+
+    source = create_source(election=bihar, name="Feed", backend="locmem")
+    url = "/admin/monitoring/source/"
+
+    admin_client.post(url, {"action": "disable", "_selected_action": [source.pk]})
+    source.refresh_from_db()
+    assert not source.enabled
+    admin_client.post(url, {"action": "enable", "_selected_action": [source.pk]})
+    source.refresh_from_db()
+
+    assert source.enabled
+    assert list(
+        AuditEvent.objects.filter(object_type="monitoring.source").values_list("action", flat=True)
+    ) == ["monitoring.source_created", "monitoring.source_disabled", "monitoring.source_enabled"]
