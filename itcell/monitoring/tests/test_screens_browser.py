@@ -14,8 +14,10 @@ from itcell.core import clock
 from itcell.monitoring import demo as monitoring_demo
 from itcell.monitoring.models import Alert
 from itcell.organisation.tests.test_screens_browser import hindi, sign_in, sign_out, snap
+from itcell.publishing.models import Post
 from itcell.publishing.tests.test_screens_browser import SLUG
 from itcell.publishing.tests.test_screens_browser import demo as publishing_cell  # noqa: F401
+from itcell.publishing.workflow import PostState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +64,8 @@ def test_a_spike_in_the_replay_alerts_the_desk_and_becomes_a_response_in_review(
     expect(page.locator("#main")).to_contain_text("2014")
     sign_out(page)
 
+    response = Post.objects.get(fast_lane=True, desk=alert.desk)
+    assert response.state == PostState.IN_REVIEW
     sign_in(page, "spokesperson")
     page.goto(f"/pub/{SLUG}/review/")
-    expect(page.locator("#main")).to_contain_text(t("Response"))
+    expect(page.locator(f"#post-{response.pk}")).to_contain_text(response.title)
