@@ -9,13 +9,14 @@ site is not hammered.
 """
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ from itcell.monitoring.models import (
 )
 from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
 from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source
+
+log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)  # the longest wait after failures in a row
 LEASE = timedelta(minutes=10)  # a claimed source is not claimed again for this long
@@ -154,29 +157,40 @@ def poll_source(*, source: Source, now: datetime) -> Polled:
     try:
         batch = open_source(source.backend, source.options).fetch(source.cursor)
     except SourceError as error:
-        _record_failure(source=source, error=error, now=now)
+        retry_after = error.retry_after if isinstance(error, RateLimited) else None
+        _record_failure(source=source, message=str(error), now=now, retry_after=retry_after)
         return Polled(ok=False, error=str(error))
-    with transaction.atomic():
-        ingested = ingest(source=source, batch=batch, now=now)
-        source.cursor = batch.cursor
-        source.last_polled_at = now
-        source.last_ok_at = now
-        if batch.items or batch.problems or source.consecutive_failures:
-            # An empty batch (an unchanged file or feed) keeps the report of the rows or
-            # entries left out when it was read, so a person still sees it.
-            source.last_error = _problems_text(batch.problems)
-        source.consecutive_failures = 0
-        source.next_poll_at = now + timedelta(seconds=source.interval_seconds)
-        source.save(
-            update_fields=[
-                "cursor",
-                "last_polled_at",
-                "last_ok_at",
-                "consecutive_failures",
-                "last_error",
-                "next_poll_at",
-            ]
-        )
+    try:
+        with transaction.atomic():
+            ingested = ingest(source=source, batch=batch, now=now)
+            source.cursor = batch.cursor
+            source.last_polled_at = now
+            source.last_ok_at = now
+            if batch.items or batch.problems or source.consecutive_failures:
+                # An empty batch (an unchanged file or feed) keeps the report of the rows or
+                # entries left out when it was read, so a person still sees it.
+                source.last_error = _problems_text(batch.problems)
+            source.consecutive_failures = 0
+            source.next_poll_at = now + timedelta(seconds=source.interval_seconds)
+            source.save(
+                update_fields=[
+                    "cursor",
+                    "last_polled_at",
+                    "last_ok_at",
+                    "consecutive_failures",
+                    "last_error",
+                    "next_poll_at",
+                ]
+            )
+    except DatabaseError as exc:
+        # Nothing of the batch was stored (another poll stored some of its items first, or
+        # the database refused): the same cursor is read again after the backoff.
+        log.exception("storing a batch of source %s failed", source.pk)
+        message = _("Storing what the source sent failed; it will be read again: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
+        _record_failure(source=source, message=message, now=now)
+        return Polled(ok=False, error=message)
     return Polled(ok=True, ingested=ingested)
 
 
@@ -189,15 +203,17 @@ def backoff(*, interval: timedelta, failures: int, retry_after: float | None = N
     return wait
 
 
-def _record_failure(*, source: Source, error: SourceError, now: datetime) -> None:
+def _record_failure(
+    *, source: Source, message: str, now: datetime, retry_after: float | None = None
+) -> None:
     failures = source.consecutive_failures + 1
     wait = backoff(
         interval=timedelta(seconds=source.interval_seconds),
         failures=failures,
-        retry_after=error.retry_after if isinstance(error, RateLimited) else None,
+        retry_after=retry_after,
     )
     source.last_polled_at = now
-    source.last_error = str(error)[:MAX_ERROR_CHARS]
+    source.last_error = message[:MAX_ERROR_CHARS]
     source.consecutive_failures = failures
     source.next_poll_at = now + wait
     # The cursor is left as it was: the next poll reads again what this one could not.
@@ -380,7 +396,11 @@ def _copy_rows(
             rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
         names = ", ".join(quote(c) for c in columns)
         psycopg_cursor: Any = cursor.cursor
-        with psycopg_cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        # Django's own errors (IntegrityError...), as its cursor would raise them.
+        with (
+            connection.wrap_database_errors,
+            psycopg_cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     return ids

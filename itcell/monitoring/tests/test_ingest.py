@@ -310,3 +310,29 @@ def test_source_health_lists_failing_sources_first(source: Source, bihar) -> Non
         ("Test stream", Health.FAILING, 0),
         ("A quiet one", Health.OK, 1),
     ]
+
+
+def test_a_batch_the_database_refuses_is_recorded_and_read_again(
+    source: Source,
+    stream,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Another source already stored one of the items under the same id: the batch's insert
+    # meets the unique constraint (as a concurrent poll would) and nothing of it is stored.
+    stream += [raw("1", RAGHOPUR_HI), raw("2", BAHADURGANJ)]
+    other = create_source(election=source.election, name="Other", backend="locmem")
+    ingest(source=other, batch=Batch([raw("2", BAHADURGANJ)], cursor=1))
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_existing_ids", lambda keys: {})
+        polled = poll_source(source=source, now=NOW)
+
+    source.refresh_from_db()
+    assert not polled.ok
+    assert "Storing what the source sent failed" in source.last_error
+    assert (source.cursor, source.consecutive_failures) == (None, 1)
+    assert source.next_poll_at == NOW + timedelta(minutes=2)
+    assert Item.objects.filter(source=source).count() == 0
+
+    again = poll_source(source=source, now=NOW + timedelta(minutes=2))
+    assert again.ingested is not None
+    assert (again.ingested.new, again.ingested.duplicates) == (1, 1)
