@@ -250,4 +250,7 @@ MONITORING_SOURCES = {
     "file_import": "itcell.monitoring.sources.file_import.FileImportSource",
     "replay": "itcell.monitoring.sources.replay.ReplaySource",
     "locmem": "itcell.monitoring.sources.locmem.LocmemSource",
+    "mastodon": "itcell.monitoring.sources.mastodon.MastodonSource",
+    "telegram": "itcell.monitoring.sources.telegram.TelegramSource",
+    "youtube": "itcell.monitoring.sources.youtube.YouTubeSource",
 }
