@@ -17,7 +17,6 @@ from itcell.monitoring.errors import SourceError
 from itcell.monitoring.models import Item, Source
 from itcell.monitoring.services import set_source_enabled
 from itcell.monitoring.sources import backend_choices, open_source
-from itcell.monitoring.sources import checks as _checks  # noqa: F401  (registers the check)
 
 
 class SourceForm(forms.ModelForm[Source]):

@@ -298,7 +298,11 @@ def dismiss_alert(*, alert: Alert, user: User, source_address: str | None = None
 
 
 def _open(alert: Alert) -> Alert:
-    alert = Alert.objects.select_for_update().select_related("desk", "claim").get(pk=alert.pk)
+    alert = (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("desk", "claim")
+        .get(pk=alert.pk)
+    )
     if alert.state != Alert.State.OPEN:
         raise MonitoringError(_("This alert was dealt with already."))
     return alert
