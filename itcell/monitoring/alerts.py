@@ -2,13 +2,14 @@
 desk responsible for the AC now, and an alert becomes a response in the publishing fast lane.
 
 - ``raise_spike_alerts`` reads the hourly counts (never the items) of the last day, asks
-  ``spikes.detect_spike`` about each AC's current hour, and raises each spike once.
+  ``spikes.detect_spike`` about each AC's current and last hour, and raises each spike once.
 - ``match_claims`` runs on ingest: new items are matched against the election's claims
   library; a match is a suggestion an analyst confirms; a match to known misinformation
   raises an alert (once per claim per hour).
 - ``respond_to_alert`` turns an alert into a draft for its desk, pre-filled with the claim's
-  answer or the talking point the spike's items match, and sends it for review in the fast
-  lane; with nothing to pre-fill it, the draft waits for its writer.
+  answer (for a spike, the answer to the claim its items repeat most) and its talking point,
+  and sends it for review in the fast lane; with nothing to pre-fill it, the draft carries
+  the alert's summary and waits for its writer.
 """
 
 from collections import Counter, defaultdict
@@ -21,6 +22,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -211,8 +213,6 @@ def _raise(
 
 
 def _tell(alert_id: int, user_ids: list[int]) -> None:
-    from django.urls import reverse
-
     alert = Alert.objects.select_related("election", "desk", "claim").get(pk=alert_id)
     notify(
         recipients=User.objects.filter(pk__in=user_ids),
