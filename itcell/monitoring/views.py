@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.core.errors import ItcellError
@@ -21,8 +22,13 @@ from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.roles import Action
 from itcell.organisation.selectors import state_target
 
-LANGUAGES = [("hi", "हिन्दी"), ("hi-Latn", "Hindi (Latin)"), ("en", "English"),
-             ("bho", "भोजपुरी"), ("mai", "मैथिली")]  # fmt: skip
+LANGUAGES = [
+    ("hi", gettext_lazy("Hindi")),
+    ("hi-Latn", gettext_lazy("Hindi in Latin letters")),
+    ("en", gettext_lazy("English")),
+    ("bho", gettext_lazy("Bhojpuri")),
+    ("mai", gettext_lazy("Maithili")),
+]
 
 
 def _asker(request: SignedInRequest, slug: str) -> Asker:
