@@ -251,4 +251,5 @@ MONITORING_SOURCES = {
     "replay": "itcell.monitoring.sources.replay.ReplaySource",
     "locmem": "itcell.monitoring.sources.locmem.LocmemSource",
     "mastodon": "itcell.monitoring.sources.mastodon.MastodonSource",
+    "telegram": "itcell.monitoring.sources.telegram.TelegramSource",
 }
