@@ -251,5 +251,6 @@ MONITORING_SOURCES = {
     "replay": "itcell.monitoring.sources.replay.ReplaySource",
     "locmem": "itcell.monitoring.sources.locmem.LocmemSource",
     "mastodon": "itcell.monitoring.sources.mastodon.MastodonSource",
+    "bluesky": "itcell.monitoring.sources.bluesky.BlueskySource",
     "telegram": "itcell.monitoring.sources.telegram.TelegramSource",
 }
