@@ -10,6 +10,7 @@ from itcell.core import clock
 from itcell.elections.models import Election
 from itcell.monitoring.alerts import create_claim, raise_spike_alerts
 from itcell.monitoring.models import Claim, Source
+from itcell.monitoring.narratives import group_narratives
 from itcell.monitoring.services import create_source, ingest, poll_source
 from itcell.monitoring.sources.replay import CORPUS, GAP_SECONDS, ReplaySource, load_corpus
 
@@ -79,4 +80,5 @@ def build(*, election: Election, now: datetime | None = None) -> None:
     source.cursor = {"started_at": started.isoformat(), "round": 1, "position": 0}
     source.save(update_fields=["cursor"])
     poll_source(source=source, now=now)
+    group_narratives(election=election, now=now)
     raise_spike_alerts(election=election, now=now)

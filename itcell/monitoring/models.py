@@ -117,6 +117,11 @@ class Item(models.Model):
     script = models.CharField(_("script"), max_length=8, blank=True, default="")
     published_at = models.DateTimeField(_("published"))
     fetched_at = models.DateTimeField(_("fetched"))
+    #: The narrative (near-duplicates) the item belongs to: the id of the group's first item;
+    #: NULL until ``services.group_narratives`` has seen it.
+    narrative = models.BigIntegerField(_("narrative"), null=True, blank=True)
+    #: The text's MinHash signature (``nlp.dedupe``), kept so the grouping can be rebuilt.
+    signature = models.BinaryField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("item")
@@ -128,6 +133,7 @@ class Item(models.Model):
             # The feed: newest first, for the election and for one source.
             models.Index(F("election"), F("published_at").desc(), name="item_feed"),
             models.Index(F("source"), F("published_at").desc(), name="item_source_feed"),
+            models.Index(fields=["election", "narrative"], name="item_narrative"),
         ]
 
     def __str__(self) -> str:

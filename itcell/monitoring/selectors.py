@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +132,7 @@ class FeedFilter:
     language: str = ""
     source: int | None = None
     flag: str = ""  # "claims": items with a claim suggestion or match
+    narrative: int | None = None
     before: datetime | None = None  # the next page: items published before this
 
     TAGGED = (("ac", Kind.AC), ("district", Kind.DISTRICT), ("party", Kind.PARTY))
@@ -153,6 +154,8 @@ def list_feed(*, election: Election, where: FeedFilter, limit: int = FEED_PAGE) 
         items = items.filter(language=where.language)
     if where.source:
         items = items.filter(source_id=where.source)
+    if where.narrative:
+        items = items.filter(narrative=where.narrative)
     if where.flag == "claims":
         items = items.filter(
             pk__in=ClaimMatch.objects.exclude(decision=ClaimMatch.Decision.REJECTED).values("item")
@@ -211,3 +214,30 @@ def with_match_counts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
         suggested=Count("matches", filter=~Q(matches__decision=ClaimMatch.Decision.REJECTED)),
         confirmed=Count("matches", filter=Q(matches__decision=ClaimMatch.Decision.CONFIRMED)),
     )
+
+
+@dataclass(frozen=True)
+class Narrative:
+    first: Item  # the item that started it
+    items: int  # items in it within the period
+    last_at: datetime
+
+
+def list_narratives(
+    *, election: Election, since: datetime, least: int = 2, limit: int = 50
+) -> list[Narrative]:
+    """The biggest narratives of items published since ``since`` (at least ``least`` items
+    each), biggest first."""
+    groups = list(
+        Item.objects.filter(election=election, published_at__gte=since, narrative__isnull=False)
+        .values("narrative")
+        .annotate(n=Count("id"), last=Max("published_at"))
+        .filter(n__gte=least)
+        .order_by("-n", "-last")[:limit]
+    )
+    firsts = Item.objects.prefetch_related("tags").in_bulk([g["narrative"] for g in groups])
+    return [
+        Narrative(first=firsts[g["narrative"]], items=g["n"], last_at=g["last"])
+        for g in groups
+        if g["narrative"] in firsts
+    ]

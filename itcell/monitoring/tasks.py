@@ -49,3 +49,14 @@ def raise_alerts() -> int:
     now = clock.now()
     elections = Election.objects.filter(sources__enabled=True).distinct()
     return sum(len(raise_spike_alerts(election=e, now=now)) for e in elections)
+
+
+@periodic(every=timedelta(seconds=30))
+@task
+def group_narratives() -> int:
+    """Group new items into narratives, for every election with monitoring sources."""
+    from itcell.elections.models import Election
+    from itcell.monitoring.narratives import group_narratives as group
+
+    elections = Election.objects.filter(sources__enabled=True).distinct()
+    return sum(group(election=e) for e in elections)

@@ -13,6 +13,7 @@ urlpatterns = [
         views.alert_act,
         name="alert_act",
     ),
+    path("listen/<slug:slug>/narratives/", views.narratives, name="narratives"),
     path("listen/<slug:slug>/claims/", views.claims, name="claims"),
     path("listen/<slug:slug>/sources/", views.sources, name="sources"),
 ]

@@ -1,7 +1,7 @@
 """Monitoring screens: the feed with its filters, an item, the alerts inbox (and the response
 it starts), the claims library, and the sources' health. Each translates HTTP only."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itcell.core import clock
 from itcell.core.errors import ItcellError
 from itcell.core.http import client_address
 from itcell.elections.models import AssemblyConstituency, District
@@ -65,6 +66,7 @@ def feed(request: SignedInRequest, slug: str) -> HttpResponse:
         language=get.get("language", ""),
         source=_int(get.get("source")),
         flag=get.get("flag", ""),
+        narrative=_int(get.get("narrative")),
         before=before,
     )
     items = selectors.list_feed(election=asker.election, where=where)
@@ -173,6 +175,15 @@ def claims(request: SignedInRequest, slug: str) -> HttpResponse:
         form=form,
         may_edit=may_edit,
     )
+
+
+def narratives(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    hours = _int(request.GET.get("hours")) or 24
+    found = selectors.list_narratives(
+        election=asker.election, since=clock.now() - timedelta(hours=min(hours, 24 * 14))
+    )
+    return _page(request, asker, "narratives.html", narratives=found, hours=hours)
 
 
 def sources(request: SignedInRequest, slug: str) -> HttpResponse:
