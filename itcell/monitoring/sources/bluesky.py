@@ -101,7 +101,8 @@ class BlueskySource(SourceBackend):
         self.where = f"{self.service}{self.path}"
 
     def fetch(self, cursor: Cursor) -> Batch:
-        state = dict(cursor or {})
+        # Anything else (a cursor kept from another backend) starts from the newest page.
+        state = dict(cursor) if isinstance(cursor, dict) else {}
         floor, floor_seen = str(state.get("newest") or ""), set(state.get("seen") or ())
         resume = str(state.get("resume") or "")
         # While catching up, the top of the pass was fixed when it began.

@@ -94,7 +94,8 @@ class MastodonSource(SourceBackend):
         self.transport = transport
 
     def fetch(self, cursor: Cursor) -> Batch:
-        newest = str((cursor or {}).get("min_id") or "")
+        # Anything else (a cursor kept from another backend) starts from the newest page.
+        newest = str(cursor.get("min_id") or "") if isinstance(cursor, dict) else ""
         items: list[RawItem] = []
         problems: list[Problem] = []
         with self._client() as client:

@@ -101,7 +101,7 @@ def serve(
 def test_the_first_search_reads_the_newest_page(httpserver: HTTPServer) -> None:
     serve(httpserver, {"cursor": "2", "hitsTotal": 40, "posts": [SABHA, RELIEF]})
 
-    batch = source(httpserver).fetch(None)
+    batch = source(httpserver).fetch("a cursor kept from another backend")
 
     first, second = batch.items
     assert first.external_id == f"at://{DID}/app.bsky.feed.post/3l4zsabha0022"

@@ -111,7 +111,7 @@ def link(httpserver: HTTPServer, newest: str, oldest: str) -> dict[str, str]:
 def test_the_first_poll_reads_the_newest_page_as_plain_text(httpserver: HTTPServer) -> None:
     serve(httpserver, [RAGHOPUR, BAHADURGANJ], headers=link(httpserver, "105100", "105099"))
 
-    batch = source(httpserver).fetch(None)
+    batch = source(httpserver).fetch(["a cursor kept from another backend"])
 
     first, second = batch.items
     assert first.external_id == "https://mastodon.example/users/patnawala/statuses/105100"
@@ -223,6 +223,22 @@ def test_a_bad_status_is_left_out_and_reported_the_rest_kept(httpserver: HTTPSer
         (4, "content"),
     ]
     assert batch.cursor == {"min_id": "105100"}
+
+
+def test_a_broken_newest_status_is_passed_by_the_link_header(httpserver: HTTPServer) -> None:
+    serve(
+        httpserver,
+        [{"content": "<p>id and uri lost</p>"}, RAGHOPUR],
+        query={"limit": "40", "min_id": "105099"},
+        headers=link(httpserver, "105101", "105100"),
+    )
+
+    batch = source(httpserver).fetch({"min_id": "105099"})
+
+    assert [p.row for p in batch.problems] == [1]
+    # The Link header names the page's newest id even when that status cannot be read, so
+    # the next poll does not ask for it again.
+    assert batch.cursor == {"min_id": "105101"}
 
 
 def test_a_refused_token_is_misconfigured(httpserver: HTTPServer) -> None:
