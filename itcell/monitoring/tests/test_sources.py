@@ -211,7 +211,7 @@ def test_the_admin_form_checks_a_sources_options_by_building_it(bihar) -> None: 
     good = form("rss", '{"url": "https://samachar.example/feed.xml"}')
     no_url = form("rss", "{}")
     a_list = form("rss", '["https://samachar.example/feed.xml"]')
-    unknown = form("mastodon", "{}")
+    unknown = form("orkut", "{}")  # not a configured backend
 
     assert good.is_valid(), good.errors
     assert "options do not fit" in no_url.errors["options"][0]
