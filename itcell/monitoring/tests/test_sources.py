@@ -69,8 +69,8 @@ def test_the_shipped_settings_pass_the_system_check() -> None:
 
 
 def test_an_unknown_alias_or_option_is_misconfigured() -> None:
-    with pytest.raises(Misconfigured, match="no source backend 'mastodon'"):
-        open_source("mastodon")
+    with pytest.raises(Misconfigured, match="no source backend 'orkut'"):
+        open_source("orkut")
     with pytest.raises(Misconfigured, match="options do not fit"):
         open_source("rss", {})  # the feed's url is missing
     with pytest.raises(Misconfigured, match="http"):
