@@ -253,4 +253,5 @@ MONITORING_SOURCES = {
     "mastodon": "itcell.monitoring.sources.mastodon.MastodonSource",
     "bluesky": "itcell.monitoring.sources.bluesky.BlueskySource",
     "telegram": "itcell.monitoring.sources.telegram.TelegramSource",
+    "youtube": "itcell.monitoring.sources.youtube.YouTubeSource",
 }

@@ -46,7 +46,8 @@ WHERE = "getUpdates"  # names the answer in a Problem; never the URL, which hold
 
 class TelegramSource(SourceBackend):
     platform = "telegram"
-    supports_engagement = True
+    # The Bot API's Message has no view count (MTProto has); ``views`` is kept if one is sent.
+    supports_engagement = False
     default_interval = timedelta(minutes=2)
 
     def __init__(
