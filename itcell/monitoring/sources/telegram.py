@@ -103,7 +103,8 @@ class TelegramSource(SourceBackend):
             try:
                 item = self._item(post)
             except ValueError as exc:
-                problems.append(Problem(str(exc), WHERE, position, field=str(update_id)))
+                where = _("getUpdates, update %(id)s") % {"id": update_id}
+                problems.append(Problem(str(exc), where, position))
                 continue
             if item is not None:
                 items.append(item)
@@ -163,7 +164,9 @@ class TelegramSource(SourceBackend):
     def _raise_for(self, status: int, answer: Any) -> None:
         """Raise what a Bot API error answer (or a proxy's page in its place) means."""
         if not isinstance(answer, dict) or answer.get("ok") is not False:
-            if status >= 500 or status == 429:
+            if status == 429:
+                raise RateLimited(f"HTTP {status}")
+            if status >= 500:
                 raise Unreachable(_("Telegram answered HTTP %(status)s") % {"status": status})
             raise Malformed(
                 _("Telegram's answer (HTTP %(status)s) is not Bot API JSON") % {"status": status}

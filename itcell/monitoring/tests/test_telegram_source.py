@@ -183,10 +183,10 @@ def test_a_bad_update_among_good_ones_is_reported_and_skipped(httpserver: HTTPSe
     batch = bot(httpserver).fetch(None)
 
     assert [i.external_id for i in batch.items] == ["-1001427391234:2101", "-1001700000042:88"]
-    assert [(p.row, p.field) for p in batch.problems] == [
-        (2, "730114402"),
-        (3, "730114403"),
-        (4, ""),
+    assert [(p.row, p.source) for p in batch.problems] == [
+        (2, "getUpdates, update 730114402"),
+        (3, "getUpdates, update 730114403"),
+        (4, "getUpdates"),
     ]
     assert "date" in batch.problems[0].message
     assert "chat" in batch.problems[1].message
@@ -234,6 +234,15 @@ def test_429_is_rate_limited_for_the_seconds_telegram_says(httpserver: HTTPServe
         bot(httpserver).fetch(None)
 
     assert raised.value.retry_after == 17
+
+
+def test_a_429_page_from_a_proxy_is_rate_limited_too(httpserver: HTTPServer) -> None:
+    refuse(httpserver, 429, "<html><body>429 Too Many Requests</body></html>")
+
+    with pytest.raises(RateLimited) as raised:
+        bot(httpserver).fetch(None)
+
+    assert raised.value.retry_after is None  # the usual backoff applies
 
 
 @pytest.mark.parametrize(
