@@ -128,6 +128,22 @@ def test_a_second_search_with_nothing_new_stops_at_the_cursor(httpserver: HTTPSe
     assert batch.cursor == cursor
 
 
+def test_a_post_at_the_same_moment_as_the_newest_stored_is_read_once(
+    httpserver: HTTPServer,
+) -> None:
+    cursor = {"newest": "2020-10-26T07:50:00.000000+00:00", "seen": [SABHA["uri"]]}
+    twin = post("3l4ztwin00022", "राघोपुर: एक ही पल में दूसरा पोस्ट", "2020-10-26T07:50:00.000Z")
+    serve(httpserver, {"cursor": "3", "posts": [twin, SABHA, RELIEF]})
+    serve(httpserver, {"cursor": "3", "posts": [twin, SABHA, RELIEF]})
+
+    first = source(httpserver).fetch(cursor)
+    second = source(httpserver).fetch(first.cursor)
+
+    assert [i.external_id for i in first.items] == [twin["uri"]]
+    assert first.cursor == {**cursor, "seen": sorted([SABHA["uri"], twin["uri"]])}
+    assert second.items == []
+
+
 def test_new_posts_are_read_page_by_page_down_to_the_cursor(httpserver: HTTPServer) -> None:
     newest = post("3l4znew000024", "Raghopur: RJD vs BJP, voting on 3 Nov", "2020-10-26T07:58:00Z")
     middle = post("3l4zmid000023", "राघोपुर में रोड शो", "2020-10-26T07:55:00Z")
@@ -335,6 +351,25 @@ def test_a_huge_announced_body_is_refused_before_reading(httpserver: HTTPServer)
 
     with pytest.raises(TooLarge, match="announced"):
         source(httpserver, max_bytes=1_000_000).fetch(None)
+
+
+def test_a_huge_streamed_body_stops_at_the_limit(httpserver: HTTPServer) -> None:
+    sent = []
+
+    def endless(request: Request) -> Response:
+        def chunks() -> Iterator[bytes]:
+            yield b'{"posts": ['
+            for _ in range(50 * 1024):  # 50 MB in 1 KB chunks, no Content-Length
+                sent.append(1024)
+                yield json.dumps(SABHA).encode().ljust(1023)[:1023] + b","
+
+        return Response(chunks(), content_type="application/json")
+
+    httpserver.expect_oneshot_request(SEARCH).respond_with_handler(endless)
+
+    with pytest.raises(TooLarge, match="read"):
+        source(httpserver, max_bytes=1_000_000).fetch(None)
+    assert sum(sent) < 10 * 1024 * 1024, sum(sent)
 
 
 @pytest.mark.parametrize(

@@ -347,6 +347,13 @@ def test_a_huge_streamed_body_stops_at_the_limit(httpserver: HTTPServer) -> None
     assert sum(sent) < 10 * 1024 * 1024, sum(sent)
 
 
+def test_a_huge_announced_body_is_refused_before_reading(httpserver: HTTPServer) -> None:
+    serve(httpserver, b"[" + b" " * 2_000_000 + b"]")
+
+    with pytest.raises(TooLarge, match="announced"):
+        source(httpserver, max_bytes=1_000_000).fetch(None)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
