@@ -16,7 +16,7 @@ from itcell.core.http import client_address
 from itcell.monitoring.errors import SourceError
 from itcell.monitoring.models import Item, Source
 from itcell.monitoring.services import set_source_enabled
-from itcell.monitoring.sources import backend_choices, open_source
+from itcell.monitoring.sources import backend_choices, open_source, seal_secrets
 
 
 class SourceForm(forms.ModelForm[Source]):
@@ -36,6 +36,8 @@ class SourceForm(forms.ModelForm[Source]):
                 open_source(data["backend"], data["options"])
             except SourceError as exc:
                 self.add_error("options", str(exc))
+            else:
+                data["options"] = seal_secrets(data["options"])  # never stored in clear
         return data
 
 

@@ -37,7 +37,7 @@ from itcell.monitoring.models import (
     Source,
 )
 from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
-from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source
+from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source, seal_secrets
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def create_source(
         raise InvalidInput(
             [Problem(_("This election already has a source of that name."), field="name")]
         )
+    options = seal_secrets(options)  # stored and audited sealed, never in clear
     source = Source.objects.create(
         election=election,
         name=name,

@@ -238,3 +238,20 @@ def test_the_admin_actions_enable_and_disable_through_the_audited_service(
     assert list(
         AuditEvent.objects.filter(object_type="monitoring.source").values_list("action", flat=True)
     ) == ["monitoring.source_created", "monitoring.source_disabled", "monitoring.source_enabled"]
+
+
+def test_a_sources_secrets_are_stored_and_audited_sealed(bihar) -> None:  # type: ignore[no-untyped-def]
+    from itcell.audit.models import AuditEvent
+    from itcell.monitoring.services import create_source
+
+    token = "123456:AAE-secret-bot-token"
+    source = create_source(
+        election=bihar, name="Party channels", backend="telegram", options={"token": token}
+    )
+    source.refresh_from_db()
+    assert set(source.options["token"]) == {"sealed"}
+    assert token not in str(source.options)
+    assert token not in str(
+        AuditEvent.objects.filter(action="monitoring.source_created").get().after
+    )
+    assert open_source(source.backend, source.options).token == token  # type: ignore[attr-defined]
