@@ -32,31 +32,34 @@ to ask for posts indexed after a moment.
 """
 
 import json
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from django.utils.translation import gettext as _
 
-from itcell.core import clock
 from itcell.core.errors import Problem
-from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, TooLarge, Unreachable
+from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
+from itcell.monitoring.sources.http import (
+    BadEntry,
+    aware_datetime,
+    count,
+    get_answer,
+    origin,
+    reset_delay,
+)
 from itcell.publishing.connectors.http import retry_after, tls_context
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
 AUTHOR_FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
 DEFAULT_TIMEOUT = 20.0  # seconds, for connecting and between two chunks of the answer
-ANSWER_DEADLINE = 60.0  # seconds for a whole answer: a server dripping bytes is cut off
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # a page of 100 posts is well under 1 MB
 MAX_LIMIT = 100  # the API's own ceiling per page
 DEFAULT_MAX_PAGES = 5
 REPOST = "app.bsky.feed.defs#reasonRepost"
 USER_AGENT = "itcell-monitoring/1.0 (+Bluesky reader; polls every few minutes)"
-LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 class BlueskySource(SourceBackend):
@@ -120,7 +123,7 @@ class BlueskySource(SourceBackend):
                     position += 1
                     try:
                         item, sort_at = self._item(entry)
-                    except _Bad as bad:
+                    except BadEntry as bad:
                         problems.append(Problem(bad.message, self.where, position, bad.field))
                         continue
                     if floor and (
@@ -165,13 +168,14 @@ class BlueskySource(SourceBackend):
         )
 
     def _get(self, client: httpx.Client, params: dict[str, Any]) -> tuple[list[Any], str]:
-        try:
-            with client.stream("GET", self.path, params=params) as response:
-                body = _read(response, self.max_bytes, self.where)
-        except httpx.TimeoutException as exc:
-            raise Unreachable(f"{type(exc).__name__} after {self.timeout}s: {self.where}") from exc
-        except httpx.HTTPError as exc:  # no connection, a dropped one, a broken answer
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+        body, response = get_answer(
+            client,
+            self.path,
+            params=params,
+            max_bytes=self.max_bytes,
+            where=self.where,
+            timeout=self.timeout,
+        )
         if not response.is_success:
             self._raise_for(response, body)
         try:
@@ -229,28 +233,31 @@ class BlueskySource(SourceBackend):
         reason = None
         if self.path == AUTHOR_FEED:  # a FeedViewPost wraps the PostView
             if not isinstance(entry, dict):
-                raise _Bad(_("the feed entry is not a JSON object"))
+                raise BadEntry(_("the feed entry is not a JSON object"))
             reason, entry = entry.get("reason"), entry.get("post")
         if not isinstance(entry, dict):
-            raise _Bad(_("the post is not a JSON object"))
+            raise BadEntry(_("the post is not a JSON object"))
         uri, record = entry.get("uri"), entry.get("record")
         if not isinstance(uri, str) or not uri.startswith("at://"):
-            raise _Bad(_("the post has no at:// uri"), "uri")
+            raise BadEntry(_("the post has no at:// uri"), "uri")
         if not isinstance(record, dict):
-            raise _Bad(_("the post has no record"), "record")
+            raise BadEntry(_("the post has no record"), "record")
         text = record.get("text")
         if not isinstance(text, str):
-            raise _Bad(_("the post's text is not text"), "record.text")
-        created, indexed = _datetime(record.get("createdAt")), _datetime(entry.get("indexedAt"))
+            raise BadEntry(_("the post's text is not text"), "record.text")
+        created, indexed = (
+            aware_datetime(record.get("createdAt")),
+            aware_datetime(entry.get("indexedAt")),
+        )
         published = created or indexed
         if published is None:
-            raise _Bad(_("the post has no valid createdAt time"), "record.createdAt")
+            raise BadEntry(_("the post has no valid createdAt time"), "record.createdAt")
         text = text.strip() or "\n".join(_alt_texts(record.get("embed")))
         if not text:
-            raise _Bad(_("the post has no text (images without a description)"), "record.text")
+            raise BadEntry(_("the post has no text (images without a description)"), "record.text")
         sort_at = min(t for t in (created, indexed) if t is not None)
         if isinstance(reason, dict) and reason.get("$type") == REPOST:
-            sort_at = _datetime(reason.get("indexedAt")) or sort_at
+            sort_at = aware_datetime(reason.get("indexedAt")) or sort_at
         author = entry.get("author")
         if not isinstance(author, dict):
             author = {}
@@ -267,41 +274,20 @@ class BlueskySource(SourceBackend):
             url=f"https://bsky.app/profile/{handle if _valid(handle) else did}/post/{rkey}",
             author=f"{name} ({shown})" if name else shown,
             author_kind=self.author_kind,
-            likes=_count(entry.get("likeCount")),
-            shares=_count(entry.get("repostCount")),
-            replies=_count(entry.get("replyCount")),
+            likes=count(entry.get("likeCount")),
+            shares=count(entry.get("repostCount")),
+            replies=count(entry.get("replyCount")),
         )
         return item, sort_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class _Bad(Exception):
-    def __init__(self, message: str, field: str = "") -> None:
-        self.message, self.field = message, field
-
-
 def _base_url(service: str) -> str:
-    parts = urlsplit(str(service).strip())
-    local = parts.scheme == "http" and parts.hostname in LOOPBACK  # a dev AppView, the tests
-    if not parts.hostname or (parts.scheme != "https" and not local):
+    base = origin(service)  # http only for a dev AppView on this machine, the tests
+    if base is None:
         raise Misconfigured(
             _("the service must be an https:// address, such as %(url)s") % {"url": PUBLIC_APPVIEW}
         )
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _read(response: httpx.Response, max_bytes: int, where: str) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise TooLarge(f"{where}: {declared} bytes announced, limit {max_bytes}")
-    deadline = time.monotonic() + ANSWER_DEADLINE
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise TooLarge(f"{where}: over {max_bytes} bytes read, limit {max_bytes}")
-        if time.monotonic() > deadline:
-            raise Unreachable(f"{where}: the answer took over {ANSWER_DEADLINE}s")
-    return bytes(body)
+    return base
 
 
 def _reset_after(response: httpx.Response) -> float | None:
@@ -310,21 +296,7 @@ def _reset_after(response: httpx.Response) -> float | None:
     seconds = retry_after(response)
     if seconds is not None:
         return seconds
-    try:
-        reset = float(response.headers.get("RateLimit-Reset", ""))
-    except ValueError:
-        return None
-    return max(reset - clock.now().timestamp(), 0.0)
-
-
-def _datetime(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+    return reset_delay(response, "RateLimit-Reset", epoch=True)
 
 
 def _alt_texts(embed: object) -> list[str]:
@@ -340,7 +312,3 @@ def _alt_texts(embed: object) -> list[str]:
 
 def _valid(handle: str) -> bool:
     return bool(handle) and handle != "handle.invalid" and "/" not in handle
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

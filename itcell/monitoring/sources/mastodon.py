@@ -26,8 +26,7 @@ is stored as the status it boosts, so the original and its boosts are one item.
 import html
 import json
 import re
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -35,19 +34,24 @@ import httpx
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from itcell.core import clock
 from itcell.core.errors import Problem
-from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, TooLarge, Unreachable
+from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
+from itcell.monitoring.sources.http import (
+    BadEntry,
+    aware_datetime,
+    count,
+    get_answer,
+    origin,
+    reset_delay,
+)
 from itcell.publishing.connectors.http import retry_after, tls_context
 
 DEFAULT_TIMEOUT = 20.0  # seconds, for connecting and between two chunks of the answer
-ANSWER_DEADLINE = 60.0  # seconds for a whole answer: a server dripping bytes is cut off
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # a page of 40 statuses is well under 1 MB
 MAX_LIMIT = 40  # the API's own ceiling per page
 DEFAULT_MAX_PAGES = 5
 USER_AGENT = "itcell-monitoring/1.0 (+Mastodon reader; polls every few minutes)"
-LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 
 
@@ -130,13 +134,14 @@ class MastodonSource(SourceBackend):
 
     def _get(self, client: httpx.Client, params: dict[str, Any]) -> tuple[Any, httpx.Response]:
         where = f"{self.instance}{self.path}"
-        try:
-            with client.stream("GET", self.path, params=params) as response:
-                body = _read(response, self.max_bytes, where)
-        except httpx.TimeoutException as exc:
-            raise Unreachable(f"{type(exc).__name__} after {self.timeout}s: {where}") from exc
-        except httpx.HTTPError as exc:  # no connection, a dropped one, a broken answer
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+        body, response = get_answer(
+            client,
+            self.path,
+            params=params,
+            max_bytes=self.max_bytes,
+            where=where,
+            timeout=self.timeout,
+        )
         if not response.is_success:
             self._raise_for(response, body, where)
         try:
@@ -186,31 +191,31 @@ class MastodonSource(SourceBackend):
         for position, status in enumerate(statuses, start=start):
             try:
                 items.append(self._item(status))
-            except _Bad as bad:
+            except BadEntry as bad:
                 problems.append(Problem(bad.message, where, position, bad.field))
         return items, problems
 
     def _item(self, status: Any) -> RawItem:
         if not isinstance(status, dict):
-            raise _Bad(_("the status is not a JSON object"))
+            raise BadEntry(_("the status is not a JSON object"))
         # A boost carries no text of its own: the boosted status is what was said.
         shown = status.get("reblog") or status
         if not isinstance(shown, dict):
-            raise _Bad(_("the boosted status is not a JSON object"), "reblog")
+            raise BadEntry(_("the boosted status is not a JSON object"), "reblog")
         uri = shown.get("uri") or shown.get("url")
         if not isinstance(uri, str) or not uri:
-            raise _Bad(_("the status has no uri"), "uri")
-        published = _datetime(shown.get("created_at"))
+            raise BadEntry(_("the status has no uri"), "uri")
+        published = aware_datetime(shown.get("created_at"))
         if published is None:
-            raise _Bad(_("the status has no valid created_at time"), "created_at")
+            raise BadEntry(_("the status has no valid created_at time"), "created_at")
         content, spoiler = shown.get("content") or "", shown.get("spoiler_text") or ""
         if not isinstance(content, str) or not isinstance(spoiler, str):
-            raise _Bad(_("the status's content is not text"), "content")
+            raise BadEntry(_("the status's content is not text"), "content")
         text = "\n".join(part for part in (spoiler.strip(), _plain(content)) if part)
         if not text:
             text = "\n".join(_alt_texts(shown.get("media_attachments")))
         if not text:
-            raise _Bad(_("the status has no text (media without a description)"), "content")
+            raise BadEntry(_("the status has no text (media without a description)"), "content")
         url = shown.get("url") or ""
         return RawItem(
             external_id=uri,
@@ -219,40 +224,19 @@ class MastodonSource(SourceBackend):
             url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else "",
             author=_author(shown.get("account"), self.instance),
             author_kind=self.author_kind,
-            likes=_count(shown.get("favourites_count")),
-            shares=_count(shown.get("reblogs_count")),
-            replies=_count(shown.get("replies_count")),
+            likes=count(shown.get("favourites_count")),
+            shares=count(shown.get("reblogs_count")),
+            replies=count(shown.get("replies_count")),
         )
-
-
-class _Bad(Exception):
-    def __init__(self, message: str, field: str = "") -> None:
-        self.message, self.field = message, field
 
 
 def _base_url(instance: str) -> str:
-    parts = urlsplit(str(instance).strip())
-    local = parts.scheme == "http" and parts.hostname in LOOPBACK  # a dev instance, the tests
-    if not parts.hostname or (parts.scheme != "https" and not local):
+    base = origin(instance)  # http only for a dev instance on this machine, the tests
+    if base is None:
         raise Misconfigured(
             _("the instance must be an https:// address, such as https://mastodon.social")
         )
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _read(response: httpx.Response, max_bytes: int, where: str) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise TooLarge(f"{where}: {declared} bytes announced, limit {max_bytes}")
-    deadline = time.monotonic() + ANSWER_DEADLINE
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise TooLarge(f"{where}: over {max_bytes} bytes read, limit {max_bytes}")
-        if time.monotonic() > deadline:
-            raise Unreachable(f"{where}: the answer took over {ANSWER_DEADLINE}s")
-    return bytes(body)
+    return base
 
 
 def _json(body: bytes) -> Any:
@@ -261,10 +245,8 @@ def _json(body: bytes) -> Any:
 
 def _reset_after(response: httpx.Response) -> float | None:
     """Seconds until the rate limit resets: ``X-RateLimit-Reset`` is an ISO 8601 time."""
-    reset = _datetime(response.headers.get("X-RateLimit-Reset"))
-    if reset is None:
-        return retry_after(response)
-    return max((reset - clock.now()).total_seconds(), 0.0)
+    seconds = reset_delay(response, "X-RateLimit-Reset")
+    return retry_after(response) if seconds is None else seconds
 
 
 def _prev_min_id(response: httpx.Response) -> str:
@@ -276,16 +258,6 @@ def _prev_min_id(response: httpx.Response) -> str:
 def _newest_id(statuses: list[Any]) -> str:
     first = statuses[0]
     return str(first.get("id") or "") if isinstance(first, dict) else ""
-
-
-def _datetime(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def _plain(content: str) -> str:
@@ -312,7 +284,3 @@ def _author(account: object, instance: str) -> str:
     name = str(account.get("display_name") or "").strip()
     handle = f"@{acct}" if acct else ""
     return f"{name} ({handle})" if name and handle else name or handle
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from itcell.core import clock
 from itcell.core.errors import Problem
-from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, TooLarge, Unreachable
+from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
+from itcell.monitoring.sources.http import read_body_from
 from itcell.publishing.connectors.http import retry_after, tls_context
 
 DEFAULT_TIMEOUT = 20.0  # seconds, for connecting and between two chunks of the answer
@@ -99,24 +100,13 @@ class RSSSource(SourceBackend):
                     raise RateLimited(f"HTTP 429 from {self.url}", retry_after(response))
                 if not response.is_success:
                     raise Unreachable(f"HTTP {response.status_code} from {self.url}")
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise TooLarge(self._too_large(f"{declared} bytes announced"))
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > self.max_bytes:
-                        raise TooLarge(self._too_large(f"over {self.max_bytes} bytes read"))
-                return bytes(body), response
+                return read_body_from(response, self.max_bytes, self.url), response
         except httpx.TooManyRedirects as exc:
             raise Unreachable(f"more than {MAX_REDIRECTS} redirects from {self.url}") from exc
         except httpx.TimeoutException as exc:
             raise Unreachable(f"{type(exc).__name__} after {self.timeout}s: {self.url}") from exc
         except httpx.HTTPError as exc:  # no connection, a dropped one, a broken answer
             raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
-
-    def _too_large(self, what: str) -> str:
-        return f"{self.url}: {what}, limit {self.max_bytes}"
 
     def _refuse_if_broken(self, parsed: Any) -> None:
         if not parsed.get("bozo"):

@@ -26,14 +26,9 @@ import httpx
 from django.utils.translation import gettext as _
 
 from itcell.core.errors import Problem
-from itcell.monitoring.errors import (
-    Malformed,
-    Misconfigured,
-    RateLimited,
-    TooLarge,
-    Unreachable,
-)
+from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
+from itcell.monitoring.sources.http import read_body
 from itcell.publishing.connectors.http import tls_context
 
 TELEGRAM_URL = "https://api.telegram.org"
@@ -146,20 +141,17 @@ class TelegramSource(SourceBackend):
         return result
 
     def _read(self, response: httpx.Response) -> bytes:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise TooLarge(
+        return read_body(
+            response,
+            self.max_bytes,
+            announced=lambda size: (
                 _("Telegram announced %(size)s bytes, limit %(limit)s")
-                % {"size": declared, "limit": self.max_bytes}
-            )
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > self.max_bytes:
-                raise TooLarge(
-                    _("over %(limit)s bytes read from Telegram") % {"limit": self.max_bytes}
-                )
-        return bytes(body)
+                % {"size": size, "limit": self.max_bytes}
+            ),
+            overflowed=lambda: (
+                _("over %(limit)s bytes read from Telegram") % {"limit": self.max_bytes}
+            ),
+        )
 
     def _raise_for(self, status: int, answer: Any) -> None:
         """Raise what a Bot API error answer (or a proxy's page in its place) means."""

@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 
 from itcell.core import clock
 from itcell.core.errors import Problem
-from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, TooLarge, Unreachable
+from itcell.monitoring.errors import Malformed, Misconfigured, RateLimited, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
+from itcell.monitoring.sources.http import count, read_body
 from itcell.publishing.connectors.http import retry_after, tls_context
 
 YOUTUBE_URL = "https://www.googleapis.com/youtube/v3"
@@ -170,20 +171,17 @@ class YouTubeSource(SourceBackend):
         return answer["items"], next_token if isinstance(next_token, str) else ""
 
     def _read(self, response: httpx.Response) -> bytes:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise TooLarge(
+        return read_body(
+            response,
+            self.max_bytes,
+            announced=lambda size: (
                 _("YouTube announced %(size)s bytes, limit %(limit)s")
-                % {"size": declared, "limit": self.max_bytes}
-            )
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > self.max_bytes:
-                raise TooLarge(
-                    _("over %(limit)s bytes read from YouTube") % {"limit": self.max_bytes}
-                )
-        return bytes(body)
+                % {"size": size, "limit": self.max_bytes}
+            ),
+            overflowed=lambda: (
+                _("over %(limit)s bytes read from YouTube") % {"limit": self.max_bytes}
+            ),
+        )
 
     def _raise_for(self, response: httpx.Response, answer: Any) -> None:
         """Raise what the API's error answer (or a proxy's page in its place) means."""
@@ -284,8 +282,8 @@ class YouTubeSource(SourceBackend):
             url=url,
             author=str(comment.get("authorDisplayName") or ""),
             author_kind=self.author_kind,
-            likes=_count(comment.get("likeCount")),
-            replies=_count(snippet.get("totalReplyCount")),
+            likes=count(comment.get("likeCount")),
+            replies=count(snippet.get("totalReplyCount")),
         )
 
     def _hide_key(self, text: str) -> str:
@@ -335,7 +333,3 @@ def _iso(value: datetime | None) -> str:
 def _plain(display: str) -> str:
     """A comment's textDisplay (HTML, its line breaks as ``<br>``) as plain text."""
     return html.unescape(strip_tags(LINE_BREAK.sub("\n", display)))
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
