@@ -8,7 +8,7 @@ for millions of items; screens read counts from ``HourlyCount``, never by scanni
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +83,15 @@ class AuthorKind(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
+class Stance(models.TextChoices):
+    """What an item says of the party and its allies."""
+
+    NONE = "", _("Not classified")
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
+
+
 class Item(models.Model):
     """One thing said in public: a post, a comment, a headline. Deduplicated on the
     platform's own id, so reading it again (a retried poll, an overlapping export) stores
@@ -112,6 +121,10 @@ class Item(models.Model):
     author_kind = models.CharField(
         _("author kind"), max_length=10, choices=AuthorKind.choices, default=AuthorKind.PUBLIC
     )
+    #: The author's followers (subscribers, members) when the platform says; None: not said.
+    author_followers = models.PositiveBigIntegerField(
+        _("author's followers"), null=True, blank=True
+    )
     text = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
     script = models.CharField(_("script"), max_length=8, blank=True, default="")
@@ -122,6 +135,20 @@ class Item(models.Model):
     narrative = models.BigIntegerField(_("narrative"), null=True, blank=True)
     #: The text's MinHash signature (``nlp.dedupe``), kept so the grouping can be rebuilt.
     signature = models.BinaryField(null=True, editable=False)
+    #: What the item says of the party: the stance classifier's guess with its confidence,
+    #: until an analyst labels it (``stance_by``; the confidence is then 1).
+    stance = models.CharField(
+        _("stance"), max_length=10, blank=True, default="", choices=Stance.choices
+    )
+    stance_confidence = models.FloatField(_("stance confidence"), null=True, blank=True)
+    stance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stance labelled by"),
+    )
 
     class Meta:
         verbose_name = _("item")
@@ -134,6 +161,12 @@ class Item(models.Model):
             models.Index(F("election"), F("published_at").desc(), name="item_feed"),
             models.Index(F("source"), F("published_at").desc(), name="item_source_feed"),
             models.Index(fields=["election", "narrative"], name="item_narrative"),
+            # The analysts' labels, which the stance classifier learns from.
+            models.Index(
+                fields=["election", "stance_by"],
+                name="item_stance_labels",
+                condition=Q(stance_by__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,13 +228,6 @@ class ItemTag(models.Model):
         return f"{self.kind}:{self.key}"
 
 
-class Stance(models.TextChoices):
-    NONE = "", _("Not classified")
-    FOR = "for", _("For")
-    AGAINST = "against", _("Against")
-    NEUTRAL = "neutral", _("Neutral")
-
-
 class HourlyCount(models.Model):
     """Items per hour (UTC, by publication time), kept up to date on ingest by one upsert per
     batch, so dashboards and spike alerts never scan items.
@@ -212,7 +238,8 @@ class HourlyCount(models.Model):
       the election's total is exact even for items naming several ACs.
     - ``party``: each party it names, and ``ALL_PARTIES`` ("") once: the "" rows are the
       totals, whatever parties (if any) the item names.
-    - ``stance``: "" until stance classification exists.
+    - ``stance``: the item's stance (``Item.stance``): the classifier's at ingest, moved to
+      the analyst's label when one is given.
 
     So "items about AC 128 in an hour" is one row (``ac_number=128, party=""``), summed over
     sources.
@@ -258,6 +285,111 @@ class HourlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}:00 AC {self.ac_number} {self.party}: {self.count}"
+
+
+class TopicCount(models.Model):
+    """Items per hour naming a district, party, candidate or leader (keys as in ``ItemTag``;
+    an AC's district counts when only the AC is named), summed over sources: what the spike
+    alerts per district and per topic read. Kept up to date on ingest like ``HourlyCount``."""
+
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("election"),
+        db_index=False,
+    )
+    hour = models.DateTimeField(_("hour (UTC)"))
+    kind = models.CharField(_("kind"), max_length=10)
+    key = models.CharField(_("key"), max_length=160)
+    count = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("topic count")
+        verbose_name_plural = _("topic counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "hour", "kind", "key"], name="topiccount_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.kind}:{self.key}: {self.count}"
+
+
+class StanceModel(models.Model):
+    """A stance classifier trained on the analysts' labels of one election's items
+    (``nlp.stance``); the newest is the one used on ingest."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="+", verbose_name=_("election")
+    )
+    trained_at = models.DateTimeField(_("trained"))
+    labels = models.PositiveIntegerField(_("labelled items"))
+    #: Accuracy on labels held out of training (cross-validated); None with too few labels.
+    accuracy = models.FloatField(_("accuracy"), null=True, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+
+    class Meta:
+        ordering = ["-trained_at"]
+        get_latest_by = "trained_at"
+        verbose_name = _("stance model")
+        verbose_name_plural = _("stance models")
+        indexes = [models.Index(fields=["election", "-trained_at"], name="stancemodel_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.election_id} @ {self.trained_at:%Y-%m-%d %H:%M}"
+
+
+class Tip(TimeStampedModel):
+    """What a member forwarded to the tipline (seen in a WhatsApp group, say): a link, a text,
+    a screenshot, through the form or the Telegram bot. Each tip is also an item of the
+    election's tipline source, so it is tagged, counted and matched like anything else."""
+
+    class Via(models.TextChoices):
+        FORM = "form", _("Form")
+        TELEGRAM = "telegram", _("Telegram bot")
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, related_name="tip", verbose_name=_("item")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("forwarded by"),
+    )
+    via = models.CharField(_("via"), max_length=10, choices=Via.choices)
+    screenshot = models.FileField(_("screenshot"), upload_to="tips/%Y/%m/", blank=True)
+    note = models.TextField(_("where it was seen"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+
+    def __str__(self) -> str:
+        return f"{self.get_via_display()} {self.item_id}"
+
+
+class TelegramLink(TimeStampedModel):
+    """A member's Telegram account, linked by the member (a one-time code sent to the
+    tipline bot), so the bot takes tips from members only and knows who sent each."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="telegram_link",
+        verbose_name=_("member"),
+    )
+    telegram_user_id = models.BigIntegerField(_("Telegram user id"), unique=True)
+
+    class Meta:
+        verbose_name = _("Telegram link")
+        verbose_name_plural = _("Telegram links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ~ {self.telegram_user_id}"
 
 
 class Claim(TimeStampedModel):
@@ -352,6 +484,7 @@ class Alert(TimeStampedModel):
     class Kind(models.TextChoices):
         SPIKE = "spike", _("Spike")
         CLAIM = "claim", _("Known claim")
+        MENTION = "mention", _("Large account")
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -362,7 +495,8 @@ class Alert(TimeStampedModel):
         Election, on_delete=models.CASCADE, related_name="+", verbose_name=_("election")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    #: What the alert is about, for dedupe: "ac:128" for a spike, "claim:7" for a claim.
+    #: What the alert is about, for dedupe: "ac:128", "district:Munger" or "party:RJD" for a
+    #: spike, "claim:7" for a claim, "mention:128:<name>" for a large account's mention.
     key = models.CharField(_("key"), max_length=80)
     hour = models.DateTimeField(_("hour (UTC)"))  # the spike's hour; a claim match's item hour
     ac_number = models.PositiveSmallIntegerField(_("AC number"), null=True, blank=True)

@@ -38,6 +38,7 @@ from itcell.monitoring.models import (
 )
 from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
 from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source, seal_secrets
+from itcell.monitoring.stance import classify_stances
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ def ingest(
     duplicates = len(batch.items) - len(new_keys)
     new_raw = [fresh[key] for key in new_keys]
     tags = tag_many((raw.text for raw in new_raw), gazetteer or get_gazetteer(source.election))
+    stances = classify_stances(election=source.election, texts=[raw.text for raw in new_raw])
     # Plain INSERTs with the values as the database takes them: building and compiling a
     # model instance per row costs more than the database's own work (bench/ingest.py).
     at = connection.ops.adapt_datetimefield_value
@@ -274,13 +276,18 @@ def ingest(
                 raw.url[:1000],
                 raw.author[:200],
                 raw.author_kind,
+                raw.author_followers,
                 raw.text,
                 found.language[:10],
                 found.script[:8],
                 at(raw.published_at),
                 fetched_at,
+                stance,
+                confidence,
             )
-            for (platform, external_id), raw, found in zip(new_keys, new_raw, tags, strict=True)
+            for (platform, external_id), raw, found, (stance, confidence) in zip(
+                new_keys, new_raw, tags, stances, strict=True
+            )
         ],
         returning_ids=True,
     )
@@ -307,7 +314,8 @@ def ingest(
         election_id=source.election_id,
         source_id=source.pk,
         cells=rollup_cells(
-            ((raw.published_at, found) for raw, found in zip(new_raw, tags, strict=True))
+            (raw.published_at, found, stance)
+            for raw, found, (stance, _confidence) in zip(new_raw, tags, stances, strict=True)
         ),
     )
     # Claim matching needs the items stored; its module reads the hourly counts (a cycle).
@@ -333,11 +341,14 @@ ITEM_COLUMNS = (
     "url",
     "author",
     "author_kind",
+    "author_followers",
     "text",
     "language",
     "script",
     "published_at",
     "fetched_at",
+    "stance",
+    "stance_confidence",
 )
 
 
@@ -486,11 +497,11 @@ def hour_of(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def rollup_cells(items: Iterable[tuple[datetime, Tags]]) -> Counter[Cell]:
-    """How many items fall in each hourly cell (see ``HourlyCount``): pure, so the upsert's
-    input can be checked against a recount."""
+def rollup_cells(items: Iterable[tuple[datetime, Tags, str]]) -> Counter[Cell]:
+    """How many items (publication time, tags, stance) fall in each hourly cell (see
+    ``HourlyCount``): pure, so the upsert's input can be checked against a recount."""
     cells: Counter[Cell] = Counter()
-    for published_at, found in items:
+    for published_at, found, stance in items:
         hour = hour_of(published_at)
         acs: list[int | None] = [ALL_ACS]
         numbers = [int(key) for key in found.acs if key.isdigit()]
@@ -498,7 +509,7 @@ def rollup_cells(items: Iterable[tuple[datetime, Tags]]) -> Counter[Cell]:
         parties = [ALL_PARTIES, *found.parties]
         for ac in acs:
             for party in parties:
-                cells[(hour, ac, party[:80], "")] += 1
+                cells[(hour, ac, party[:80], stance)] += 1
     return cells
 
 

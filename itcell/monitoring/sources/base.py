@@ -28,6 +28,7 @@ class RawItem:
     url: str = ""
     author: str = ""
     author_kind: str = "public"  # models.AuthorKind: party, candidate, media, public
+    author_followers: int | None = None  # followers/subscribers when the platform says
     platform: str = ""  # "" = the backend's ``platform``
     likes: int | None = None  # engagement when the source says it, else None
     shares: int | None = None
