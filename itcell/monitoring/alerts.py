@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from itcell.accounts.models import User
 from itcell.audit.services import record
 from itcell.core import clock
-from itcell.elections.models import Election
+from itcell.elections.models import Candidacy, District, Election
 from itcell.monitoring import spikes
 from itcell.monitoring.errors import MonitoringError
 from itcell.monitoring.models import (
@@ -42,8 +43,9 @@ from itcell.monitoring.models import (
     HourlyCount,
     Item,
     ItemTag,
+    TopicCount,
 )
-from itcell.monitoring.nlp import Kind
+from itcell.monitoring.nlp import Kind, Tags
 from itcell.monitoring.nlp.claims import Claim as LibraryClaim
 from itcell.monitoring.nlp.claims import ClaimIndex, ClaimKind, build_claim_index
 from itcell.monitoring.services import hour_of
@@ -59,6 +61,7 @@ from itcell.publishing.services.posts import PostInput, create_post, submit_post
 HOUR = timedelta(hours=1)
 BASELINE_HOURS = 24  # the hours before the current one that make an AC's usual rate
 MATCHES_PER_ITEM = 3  # claim suggestions kept per item, best first
+MENTION_CONFIDENCE = 0.6  # a candidate named at least this surely, for a large-account alert
 
 
 # Claims library ----------------------------------------------------------------------------
@@ -164,12 +167,23 @@ class Route:
     people: list[User]
 
 
-def route(*, election: Election, ac_number: int | None, at: datetime) -> Route:
+def route(*, election: Election, ac_number: int | None, at: datetime, district: str = "") -> Route:
     """The desk responsible for the AC at ``at`` (AC desk, district desk or HQ, whichever is
-    staffed first) and who there is on duty; without an AC, the HQ desk."""
+    staffed first) and who there is on duty; for a district (its key, as tagged) without an
+    AC, its district desk or HQ; with neither, the HQ desk."""
     if ac_number is not None:
         duty = org.get_on_duty(election=election, ac_number=ac_number, at=at)
         return Route(duty.desk, duty.members or list(org.list_desk_members(desk=duty.desk)))
+    area = (
+        District.objects.filter(
+            Q(census_name=district) | Q(name_en=district), state_id=election.state_id
+        ).first()
+        if district
+        else None
+    )
+    on_duty = area and org.get_district_on_duty(election=election, district=area, at=at)
+    if on_duty:
+        return Route(*on_duty)
     hq = Desk.objects.get(election=election, kind=Desk.Kind.HQ)
     return Route(hq, list(org.list_desk_members(desk=hq)))
 
@@ -185,6 +199,7 @@ def _raise(
     figures: dict[str, Any],
     claim_id: int | None = None,
     item: Item | None = None,
+    district: str = "",
 ) -> Alert | None:
     """The alert at the desk responsible now, whose people on duty are told; None when the
     same key alerted within the hour already (a burst across two hours is one alert)."""
@@ -195,7 +210,7 @@ def _raise(
         .exists()
     ):
         return None
-    to = route(election=election, ac_number=ac_number, at=now)
+    to = route(election=election, ac_number=ac_number, at=now, district=district)
     alert = Alert.objects.create(
         election=election,
         kind=kind,
@@ -224,9 +239,27 @@ def _tell(alert_id: int, user_ids: list[int]) -> None:
     )
 
 
+_SPIKE_TITLES = {
+    Kind.AC: gettext_lazy("Spike in AC {name}"),
+    Kind.DISTRICT: gettext_lazy("Spike in {name} district"),
+    Kind.PARTY: gettext_lazy("Spike in talk of {name}"),
+    Kind.CANDIDATE: gettext_lazy("Spike in talk of candidate {name}"),
+    Kind.LEADER: gettext_lazy("Spike in talk of {name}"),
+}
+
+
 def title_of(alert: Alert) -> Any:
     if alert.kind == Alert.Kind.SPIKE:
-        return format_lazy(gettext_lazy("Spike in AC {ac}"), ac=alert.ac_number)
+        kind, _sep, name = alert.key.partition(":")
+        if kind == Kind.CANDIDATE:  # "128:Name"
+            name = name.partition(":")[2]
+        return format_lazy(_SPIKE_TITLES[Kind(kind)], name=name)
+    if alert.kind == Alert.Kind.MENTION:
+        return format_lazy(
+            gettext_lazy("A large account names {candidate} (AC {ac})"),
+            candidate=alert.figures.get("candidate"),
+            ac=alert.ac_number,
+        )
     return format_lazy(gettext_lazy("Known claim going round: {claim}"), claim=alert.claim)
 
 
@@ -236,56 +269,161 @@ def describe(alert: Alert) -> Any:
         return spikes.describe(
             spikes.Spike.from_figures(key=alert.key, hour=alert.hour, figures=alert.figures)
         )
+    if alert.kind == Alert.Kind.MENTION:
+        return format_lazy(
+            gettext_lazy(
+                "{author}, followed by {followers}, wrote about a focus seat's candidate."
+            ),
+            author=alert.figures.get("author"),
+            followers=f"{alert.figures.get('followers', 0):,}",
+        )
     return format_lazy(
         gettext_lazy("An item repeats it (match score {score}): check it and answer."),
         score=alert.figures.get("score"),
     )
 
 
+def focus_seats(*, election: Election) -> set[int]:
+    """The ACs where the party stands itself: their candidates are watched most closely."""
+    if election.own_party_id is None:
+        return set()
+    return set(
+        Candidacy.objects.filter(election=election, party_id=election.own_party_id).values_list(
+            "ac__number", flat=True
+        )
+    )
+
+
+def alert_large_accounts(
+    *, election: Election, items: Sequence[tuple[int, int | None, Tags]]
+) -> list[Alert]:
+    """An alert for each new item (id, author's followers, tags) by a large account (at least
+    ``MONITORING_LARGE_ACCOUNT_FOLLOWERS``) that names a candidate of a focus seat: once per
+    candidate per hour, at the desk responsible for the seat. Runs inside ``ingest``."""
+    threshold = settings.MONITORING_LARGE_ACCOUNT_FOLLOWERS
+    large = [
+        (item_id, followers, key)
+        for item_id, followers, found in items
+        if followers is not None and followers >= threshold
+        for key, confidence in found.candidates.items()
+        if confidence >= MENTION_CONFIDENCE
+    ]
+    focus = focus_seats(election=election) if large else set()
+    raised = []
+    for item_id, followers, key in large:
+        ac_number = _ac_of(Kind.CANDIDATE, key)
+        if ac_number not in focus:
+            continue
+        item = Item.objects.get(pk=item_id)
+        alert = _raise(
+            election=election,
+            kind=Alert.Kind.MENTION,
+            key=f"mention:{key}"[:80],
+            hour=hour_of(item.published_at),
+            ac_number=ac_number,
+            figures={
+                "followers": followers,
+                "author": item.author,
+                "candidate": key.partition(":")[2],
+            },
+            item=item,
+        )
+        if alert is not None:
+            raised.append(alert)
+    return raised
+
+
 def raise_spike_alerts(
     *, election: Election, now: datetime, policy: SpikePolicy = DEFAULT_POLICY
 ) -> list[Alert]:
-    """An alert for each AC whose current or last hour is a spike against the hours before
-    it (the last hour too, so a burst that straddles the hour is seen whole once the hour
-    is over). The baseline starts when monitoring of the election started, never before
-    its first counted hour, so a new deployment does not see every busy AC as a spike."""
+    """An alert for each AC, district and topic (party, candidate, leader) whose current or
+    last hour is a spike against the hours before it (the last hour too, so a burst that
+    straddles the hour is seen whole once the hour is over). The baseline starts when
+    monitoring of the election started, never before its first counted hour, so a new
+    deployment does not see every busy AC as a spike.
+
+    A burst in one AC also lifts its district and the parties it names: a district or topic
+    spike that the hour's AC spikes account for (half its items or more) is not raised again;
+    the AC's alert already says it."""
     counts = HourlyCount.objects.filter(election=election, party=ALL_PARTIES)
     first = counts.aggregate(first=Min("hour"))["first"]
     if first is None:
         return []
     current = hour_of(now)
-    rows = counts.filter(
-        ac_number__gt=0,
-        hour__gte=current - (BASELINE_HOURS + 1) * HOUR,
-        hour__lte=current,
-    ).values_list("ac_number", "hour", "count")
-    per_ac: dict[int, Counter[datetime]] = defaultdict(Counter)
-    for ac_number, at, n in rows:
-        per_ac[int(ac_number or 0)][at] += n  # summed over sources
-    raised = []
-    for ac_number, by_hour in sorted(per_ac.items()):
-        for hour in (current - HOUR, current):
-            history = [hour - k * HOUR for k in range(1, BASELINE_HOURS + 1)]
-            spike = detect_spike(
-                key=f"ac:{ac_number}",
+    window = {"hour__gte": current - (BASELINE_HOURS + 1) * HOUR, "hour__lte": current}
+    series: dict[str, Counter[datetime]] = defaultdict(Counter)
+    for ac_number, at, n in counts.filter(ac_number__gt=0, **window).values_list(
+        "ac_number", "hour", "count"
+    ):
+        series[f"{Kind.AC}:{ac_number}"][at] += n  # summed over sources and stances
+    topics = TopicCount.objects.filter(election=election, **window)
+    for kind, key, at, n in topics.values_list("kind", "key", "hour", "count"):
+        series[f"{kind}:{key}"][at] += n
+    found = [
+        spike
+        for key, by_hour in sorted(series.items())
+        for hour in (current - HOUR, current)
+        if (
+            spike := detect_spike(
+                key=key,
                 hour=hour,
                 current=by_hour[hour],
-                baseline=[by_hour[h] for h in history if h >= first],
+                baseline=[
+                    by_hour[hour - k * HOUR]
+                    for k in range(1, BASELINE_HOURS + 1)
+                    if hour - k * HOUR >= first
+                ],
                 policy=policy,
             )
-            if spike is None:
-                continue
-            alert = _raise(
-                election=election,
-                kind=Alert.Kind.SPIKE,
-                key=spike.key,
-                hour=hour,
-                ac_number=ac_number,
-                figures=spike.figures(),
-            )
-            if alert is not None:
-                raised.append(alert)
+        )
+    ]
+    spiked_acs: dict[datetime, set[int]] = defaultdict(set)
+    for spike in found:
+        kind, _sep, name = spike.key.partition(":")
+        if kind == Kind.AC:
+            spiked_acs[spike.hour].add(int(name))
+    raised = []
+    for spike in found:
+        kind, _sep, name = spike.key.partition(":")
+        acs = spiked_acs[spike.hour]
+        if kind != Kind.AC and _explained(election, spike, acs):
+            continue
+        alert = _raise(
+            election=election,
+            kind=Alert.Kind.SPIKE,
+            key=spike.key,
+            hour=spike.hour,
+            ac_number=_ac_of(kind, name),
+            figures=spike.figures(),
+            district=name if kind == Kind.DISTRICT else "",
+        )
+        if alert is not None:
+            raised.append(alert)
     return raised
+
+
+def _explained(election: Election, spike: spikes.Spike, acs: set[int]) -> bool:
+    """Whether the ACs that spiked in the same hour hold half the topic's items or more."""
+    if not acs:
+        return False
+    kind, _sep, name = spike.key.partition(":")
+    items = Item.objects.filter(
+        election=election,
+        published_at__gte=spike.hour,
+        published_at__lt=spike.hour + HOUR,
+        tags__kind=kind,
+        tags__key=name,
+    )
+    in_acs = ItemTag.objects.filter(kind=Kind.AC, key__in=[str(n) for n in acs]).values("item")
+    return 2 * items.filter(pk__in=in_acs).distinct().count() >= spike.current
+
+
+def _ac_of(kind: str, key: str) -> int | None:
+    """The AC a spike's key belongs to: an AC's number, a candidate's seat ("128:Name")."""
+    if kind in (Kind.AC, Kind.CANDIDATE):
+        number = key.partition(":")[0]
+        return int(number) if number.isdigit() else None
+    return None
 
 
 @transaction.atomic

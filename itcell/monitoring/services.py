@@ -35,6 +35,7 @@ from itcell.monitoring.models import (
     Item,
     ItemTag,
     Source,
+    TopicCount,
 )
 from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
 from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source, seal_secrets
@@ -318,12 +319,25 @@ def ingest(
             for raw, found, (stance, _confidence) in zip(new_raw, tags, stances, strict=True)
         ),
     )
+    add_to_topic_counts(
+        election_id=source.election_id,
+        cells=topic_cells(
+            (raw.published_at, found) for raw, found in zip(new_raw, tags, strict=True)
+        ),
+    )
     # Claim matching needs the items stored; its module reads the hourly counts (a cycle).
-    from itcell.monitoring.alerts import match_claims
+    from itcell.monitoring.alerts import alert_large_accounts, match_claims
 
     match_claims(
         election=source.election,
         items=[(item_id, raw.text) for item_id, raw in zip(item_ids, new_raw, strict=True)],
+    )
+    alert_large_accounts(
+        election=source.election,
+        items=[
+            (item_id, raw.author_followers, found)
+            for item_id, raw, found in zip(item_ids, new_raw, tags, strict=True)
+        ],
     )
     return Ingested(
         new=len(item_ids),
@@ -513,21 +527,57 @@ def rollup_cells(items: Iterable[tuple[datetime, Tags, str]]) -> Counter[Cell]:
     return cells
 
 
+TopicCell = tuple[datetime, str, str]  # hour, kind, key
+#: The tags counted per topic: what spikes per district and per topic read.
+TOPIC_KINDS = (Kind.DISTRICT, Kind.PARTY, Kind.CANDIDATE, Kind.LEADER)
+
+
+def topic_cells(items: Iterable[tuple[datetime, Tags]]) -> Counter[TopicCell]:
+    """How many items (publication time, tags) name each district, party, candidate and
+    leader in each hour (see ``TopicCount``): pure, like ``rollup_cells``."""
+    cells: Counter[TopicCell] = Counter()
+    for published_at, found in items:
+        hour = hour_of(published_at)
+        for kind in TOPIC_KINDS:
+            for key in found.of(kind):
+                cells[(hour, kind.value, key[:160])] += 1
+    return cells
+
+
+def add_to_topic_counts(*, election_id: int, cells: Counter[TopicCell]) -> None:
+    _upsert_counts(
+        TopicCount,
+        ("election_id", "hour", "kind", "key", "count"),
+        [(election_id, hour, kind, key, count) for (hour, kind, key), count in cells.items()],
+        conflict="election_id, hour, kind, key",
+    )
+
+
 def add_to_hourly_counts(*, election_id: int, source_id: int, cells: Counter[Cell]) -> None:
     """Add ``cells`` to the hourly counts with INSERT ... ON CONFLICT DO UPDATE (one
     statement per batch on PostgreSQL; as few as the parameter limit allows on SQLite), so
     concurrent ingests add up instead of overwriting."""
-    table = connection.ops.quote_name(HourlyCount._meta.db_table)
-    at = connection.ops.adapt_datetimefield_value
-    insert_rows(
+    _upsert_counts(
         HourlyCount,
         ("election_id", "hour", "ac_number", "party", "stance", "source_id", "count"),
         [
-            (election_id, at(hour), ac, party, stance, source_id, count)
+            (election_id, hour, ac, party, stance, source_id, count)
             for (hour, ac, party, stance), count in cells.items()
         ],
-        suffix=(
-            f" ON CONFLICT (election_id, hour, COALESCE(ac_number, {NO_AC_KEY}), party, stance,"
-            f" source_id) DO UPDATE SET count = {table}.count + excluded.count"
-        ),
+        conflict=f"election_id, hour, COALESCE(ac_number, {NO_AC_KEY}), party, stance, source_id",
+    )
+
+
+def _upsert_counts(
+    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]], *, conflict: str
+) -> None:
+    """Insert count rows (the hour second, the count last), adding each count to the row
+    already in its cell."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value
+    insert_rows(
+        model,
+        columns,
+        [(row[0], at(row[1]), *row[2:]) for row in rows],
+        suffix=f" ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count",
     )

@@ -160,6 +160,24 @@ def get_on_duty(*, election: Election, ac_number: int, at: datetime) -> OnDuty:
     )
 
 
+def get_district_on_duty(
+    *, election: Election, district: District, at: datetime
+) -> tuple[Desk, list[User]] | None:
+    """The district's desk with whoever is on duty there at ``at``; None when no desk of the
+    district is staffed then (the caller falls back to HQ, as the chain for an AC does)."""
+    desks = list(
+        Desk.objects.filter(
+            election=election, is_active=True, kind=Desk.Kind.DISTRICT, district=district
+        ).order_by("pk")
+    )
+    duties = coverage.on_duty(list_duties(election=election, within=_instant(at)), at)
+    for desk in desks:
+        people = {d.user_id for d in duties if d.desk_id == desk.pk}
+        if people:
+            return desk, list(User.objects.filter(pk__in=people).order_by("display_name"))
+    return None
+
+
 def approval_chain(
     *, election: Election, chain: coverage.DeskChain, on_duty_ids: set[int]
 ) -> list[User]:

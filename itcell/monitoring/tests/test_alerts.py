@@ -9,19 +9,24 @@ import pytest
 
 from itcell.audit.models import AuditEvent
 from itcell.core import clock
+from itcell.elections.models import Party
 from itcell.monitoring.alerts import (
     create_claim,
     describe,
     dismiss_alert,
     raise_spike_alerts,
     respond_to_alert,
+    title_of,
 )
 from itcell.monitoring.errors import MonitoringError
 from itcell.monitoring.models import Alert, Claim, ClaimMatch
 from itcell.monitoring.services import create_source, ingest
 from itcell.monitoring.sources import Batch, RawItem
 from itcell.notifications.models import Notification
+from itcell.organisation.roles import Role
 from itcell.organisation.services import assign_shift
+from itcell.organisation.tests.factories import desk as desk_at
+from itcell.organisation.tests.factories import person
 from itcell.publishing.models import Post
 from itcell.publishing.tests.factories import Cell
 from itcell.publishing.workflow import PostState
@@ -117,6 +122,73 @@ def test_a_spike_needs_volume_and_a_baseline(cell: Cell, source, hours, count, a
 def test_the_usual_volume_is_no_spike(cell: Cell, source) -> None:  # type: ignore[no-untyped-def]
     feed(source, history(12, per_hour=6) | burst(12))  # twice the usual: below 3×
     assert raise_spike_alerts(election=cell.election, now=NOW) == []
+
+
+def test_a_districts_spike_alerts_its_desk_and_a_partys_alerts_hq(
+    cell: Cell, source, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    district_desk = desk_at(cell.election, "KISHANGANJ")
+    watcher = person("watcher", district_desk, Role.DESK_LEAD)
+    assign_shift(
+        desk=district_desk, user=watcher, starts_at=NOW - HOUR, ends_at=NOW + HOUR, actor=None
+    )
+    burst_at = NOW.replace(minute=0)
+    feed(
+        source,
+        history(12)
+        | {
+            burst_at: [f"Kishanganj zile me bhari barish, sadak band ({i})" for i in range(15)]
+            + [f"RJD ki rally aaj shaam ko hogi ({i})" for i in range(12)]
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts = raise_spike_alerts(election=cell.election, now=NOW)
+    assert {(a.key, a.desk, a.ac_number) for a in alerts} == {
+        ("district:Kishanganj", district_desk, None),
+        ("party:RJD", cell.hq, None),
+    }
+    district_alert = next(a for a in alerts if a.key == "district:Kishanganj")
+    assert str(title_of(district_alert)) == "Spike in Kishanganj district"
+    assert district_alert.figures["current"] == 15
+    assert Notification.objects.filter(recipient=watcher, kind="alert").count() == 1
+
+
+def test_an_acs_burst_is_one_alert_not_one_for_its_district_too(cell: Cell, source) -> None:  # type: ignore[no-untyped-def]
+    # Every burst item names Bahadurganj and (by implication) Kishanganj district: the
+    # district spikes too, but the AC's alert accounts for it.
+    feed(source, history(12) | burst(20))
+    assert [a.key for a in raise_spike_alerts(election=cell.election, now=NOW)] == ["ac:52"]
+
+
+def test_a_large_account_naming_a_focus_seats_candidate_alerts_the_seats_desk(
+    cell: Cell, source, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.MONITORING_LARGE_ACCOUNT_FOLLOWERS = 100_000
+    cell.election.own_party = Party.objects.get(candidacies__name="Lakhan Lal Pandit")
+    cell.election.save()
+    on_shift(cell)
+    said = "Lakhan Lal Pandit ne aaj sabha ki ({n})"
+    elsewhere = "Tejashwi Yadav Raghopur me bole ({n})"  # a seat the party does not contest
+    ingest(
+        source=source,
+        batch=Batch(
+            items=[
+                RawItem("big", said.format(n=1), NOW, author="@bignews", author_followers=250_000),
+                RawItem("small", said.format(n=2), NOW, author="@someone", author_followers=900),
+                RawItem("unknown", said.format(n=3), NOW, author="@quiet"),
+                RawItem("far", elsewhere.format(n=4), NOW, author="@big2", author_followers=10**6),
+                RawItem("again", said.format(n=5), NOW, author="@big3", author_followers=10**6),
+            ],
+            cursor=None,
+        ),
+    )
+    [alert] = Alert.objects.filter(kind=Alert.Kind.MENTION)
+    assert (alert.ac_number, alert.desk, alert.item.external_id) == (52, cell.desk, "big")
+    assert alert.key == "mention:52:Lakhan Lal Pandit"  # once per candidate per hour
+    assert str(title_of(alert)) == "A large account names Lakhan Lal Pandit (AC 52)"
+    assert str(describe(alert)) == (
+        "@bignews, followed by 250,000, wrote about a focus seat's candidate."
+    )
 
 
 def rumour_claim(cell: Cell) -> Claim:

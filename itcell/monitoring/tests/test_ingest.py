@@ -21,6 +21,7 @@ from itcell.monitoring.models import (
     Item,
     ItemTag,
     Source,
+    TopicCount,
 )
 from itcell.monitoring.nlp import tag
 from itcell.monitoring.selectors import Health, count_by_hour, list_sources_health
@@ -148,7 +149,21 @@ def test_hourly_counts_equal_a_recount_after_many_random_batches(source: Source)
             ]
             ingest(source=source, batch=Batch(batch, cursor=None))
         assert counts(source) == recount(source), f"seed {seed}"
+        assert topic_counts() == topic_recount(), f"seed {seed}"
     assert Item.objects.count() <= 60
+
+
+def topic_counts() -> dict[tuple[datetime, str, str], int]:
+    return {(c.hour, c.kind, c.key): c.count for c in TopicCount.objects.all()}
+
+
+def topic_recount() -> dict[tuple[datetime, str, str], int]:
+    """Items per hour per district, party, candidate and leader, from the stored tags."""
+    expected: Counter[tuple[datetime, str, str]] = Counter()
+    for found in ItemTag.objects.exclude(kind="ac").select_related("item"):
+        hour = found.item.published_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        expected[(hour, found.kind, found.key)] += 1
+    return dict(expected)
 
 
 def test_concurrent_upserts_add_up_instead_of_overwriting(source: Source) -> None:
