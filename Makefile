@@ -61,7 +61,7 @@ bench: install
 	$(BIN)/python -m bench
 
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version $(PY_VERSION) -o requirements.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra embeddings --generate-hashes --universal --python-version $(PY_VERSION) -o requirements.lock -q
 
 clean:
 	rm -rf $(VENV) var/static var/test-*
