@@ -9,8 +9,8 @@ Options::
 
 The mapping names, for each item field, the column (or JSON key) that holds it; a field not
 mapped is read from a column of its own name. ``external_id``, ``text`` and ``published_at``
-are required; ``url``, ``author``, ``author_kind``, ``likes``, ``shares``, ``replies`` and
-``views`` are optional. Times are ISO 8601 or Unix seconds; a time without an offset is read
+are required; ``url``, ``author``, ``author_kind``, ``author_followers``, ``likes``,
+``shares``, ``replies`` and ``views`` are optional. Times are ISO 8601 or Unix seconds; a time without an offset is read
 in ``timezone`` (India's, unless said otherwise), as the tools export local time.
 
 A row missing a required field is left out and reported with its line (the header is line 1)
@@ -44,13 +44,14 @@ FIELDS = (
     "url",
     "author",
     "author_kind",
+    "author_followers",
     "likes",
     "shares",
     "replies",
     "views",
 )
 REQUIRED = ("external_id", "text", "published_at")
-COUNTS = ("likes", "shares", "replies", "views")
+COUNTS = ("author_followers", "likes", "shares", "replies", "views")
 AUTHOR_KINDS = frozenset({"party", "candidate", "media", "public"})
 FORMATS = ("csv", "json", "jsonl")
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -236,6 +237,7 @@ class FileImportSource(SourceBackend):
             url=url if url.startswith(("http://", "https://")) else "",
             author=values["author"],
             author_kind=author_kind,
+            author_followers=counts["author_followers"],
             platform=self.platform,
             likes=counts["likes"],
             shares=counts["shares"],

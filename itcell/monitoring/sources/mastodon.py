@@ -224,10 +224,15 @@ class MastodonSource(SourceBackend):
             url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else "",
             author=_author(shown.get("account"), self.instance),
             author_kind=self.author_kind,
+            author_followers=_followers(shown.get("account")),
             likes=count(shown.get("favourites_count")),
             shares=count(shown.get("reblogs_count")),
             replies=count(shown.get("replies_count")),
         )
+
+
+def _followers(account: object) -> int | None:
+    return count(account.get("followers_count")) if isinstance(account, dict) else None
 
 
 def _base_url(instance: str) -> str:

@@ -119,6 +119,7 @@ class ReplaySource(SourceBackend):
             url=str(row.get("url", "")),
             author=str(row.get("author", "")),
             author_kind=str(row.get("author_kind", "public")),
+            author_followers=count("author_followers"),
             platform=str(row.get("platform", "")),
             likes=count("likes"),
             shares=count("shares"),

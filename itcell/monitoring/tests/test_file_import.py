@@ -21,14 +21,15 @@ MAPPING = {
     "author": "Page Name",
     "likes": "Likes",
     "shares": "Shares",
+    "author_followers": "Page Followers",
 }
-CSV = """Page Name,Post ID,Post Created,Message,URL,Likes,Shares
-Patna Live,fb-1,2020-10-26 10:15:00 IST,"राघोपुर में सभा, भारी भीड़",https://fb.example/1,"1,204",33
-Patna Live,fb-2,2020-10-26 10:20:00,Bahadurganj flood relief delayed,https://fb.example/2,17,many
-Patna Live,,2020-10-26 10:25:00,No id here,https://fb.example/3,1,1
-Patna Live,fb-4,yesterday,Bad time here,https://fb.example/4,1,1
+CSV = """Page Name,Post ID,Post Created,Message,URL,Likes,Shares,Page Followers
+Patna Live,fb-1,2020-10-26 10:15:00 IST,"राघोपुर में सभा, भारी भीड़",https://fb.example/1,"1,204",33,"250,000"
+Patna Live,fb-2,2020-10-26 10:20:00,Bahadurganj flood relief delayed,https://fb.example/2,17,many,
+Patna Live,,2020-10-26 10:25:00,No id here,https://fb.example/3,1,1,
+Patna Live,fb-4,yesterday,Bad time here,https://fb.example/4,1,1,
 Patna Live,fb-5,1603687800,"A message
-over two lines",https://fb.example/5,,
+over two lines",https://fb.example/5,,,
 """
 
 
@@ -59,6 +60,7 @@ def test_a_csv_export_is_read_with_its_column_mapping(media_root: Path) -> None:
     assert first.published_at == datetime(2020, 10, 26, 4, 45, tzinfo=UTC)
     assert (first.likes, first.shares, first.platform) == (1204, 33, "facebook")
     assert first.author == "Patna Live"
+    assert (first.author_followers, second.author_followers) == (250_000, None)
     # A time without an offset is India's; Unix seconds are UTC.
     assert second.published_at == datetime(2020, 10, 26, 4, 50, tzinfo=UTC)
     assert fifth.published_at == datetime(2020, 10, 26, 4, 50, tzinfo=UTC)

@@ -39,6 +39,7 @@ def account(acct: str, name: str) -> dict[str, Any]:
         "acct": acct,
         "display_name": name,
         "url": f"https://mastodon.example/@{acct}",
+        "followers_count": 1520,
     }
 
 
@@ -122,6 +123,7 @@ def test_the_first_poll_reads_the_newest_page_as_plain_text(httpserver: HTTPServ
     assert first.author.startswith("पटना वाला (@patnawala@")  # a local account, named in full
     assert first.published_at == datetime(2020, 10, 26, 7, 30, tzinfo=UTC)
     assert (first.likes, first.shares, first.replies) == (11, 5, 2)
+    assert first.author_followers == 1520  # for the large-account alerts
     assert second.author == "Kishanganj News (@kishanganj_news@news.example)"
     assert batch.cursor == {"min_id": "105100"}
     assert batch.problems == []
