@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from itcell.core import clock
+from itcell.elections.models import Party
+from itcell.elections.services import set_own_party
 from itcell.monitoring import demo as monitoring_demo
 from itcell.monitoring.models import Alert
 from itcell.organisation.tests.test_screens_browser import hindi, sign_in, sign_out, snap
@@ -24,6 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def listening(publishing_cell):  # type: ignore[no-untyped-def]  # noqa: F811
+    set_own_party(
+        election=publishing_cell, party=Party.objects.get(short_name="VIP")
+    )  # as `itcell demo`
     monitoring_demo.build(election=publishing_cell, now=clock.now())
     return publishing_cell
 
@@ -50,8 +55,15 @@ def test_a_spike_in_the_replay_alerts_the_desk_and_becomes_a_response_in_review(
     # The alert, with its statistic, in the desk's inbox.
     page.get_by_role("link", name=t("Alerts")).click()
     card = page.locator(f"#alert-{alert.pk}")
-    expect(card).to_contain_text(t("Spike in AC {ac}").format(ac=52))
+    expect(card).to_contain_text(t("Spike in AC {name}").format(name=52))
     expect(card).to_contain_text(str(alert.figures["current"]))
+    # A news channel with over a million followers named the party's candidate there.
+    mention = page.locator(".alert-mention")
+    expect(mention).to_contain_text(
+        t("A large account names {candidate} (AC {ac})").format(
+            candidate="Lakhan Lal Pandit", ac=52
+        )
+    )
     snap(page, f"monitoring_alerts_{language}")
 
     # It becomes a response in the fast lane, pre-filled with the answer to the claim its
