@@ -44,11 +44,11 @@ from itcell.monitoring.models import (
     Item,
     ItemTag,
     TopicCount,
+    hour_of,
 )
 from itcell.monitoring.nlp import Kind, Tags
 from itcell.monitoring.nlp.claims import Claim as LibraryClaim
 from itcell.monitoring.nlp.claims import ClaimIndex, ClaimKind, build_claim_index
-from itcell.monitoring.services import hour_of
 from itcell.monitoring.spikes import DEFAULT_POLICY, SpikePolicy, detect_spike
 from itcell.notifications.models import Kind as NoticeKind
 from itcell.notifications.services import notify

@@ -6,6 +6,8 @@ one transaction, so the counts always agree with the items. Tables are kept narr
 for millions of items; screens read counts from ``HourlyCount``, never by scanning items.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
@@ -226,6 +228,11 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+def hour_of(at: datetime) -> datetime:
+    """The hour (UTC) an instant counts in: ``HourlyCount.hour``, ``TopicCount.hour``."""
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 class HourlyCount(models.Model):

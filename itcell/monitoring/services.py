@@ -13,17 +13,19 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, Q
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from itcell.audit.services import record
 from itcell.core import clock
 from itcell.core.errors import InvalidInput, Problem
 from itcell.elections.models import Election
+from itcell.monitoring.alerts import alert_large_accounts, match_claims
 from itcell.monitoring.errors import RateLimited, SourceError
 from itcell.monitoring.gazetteers import get_gazetteer
 from itcell.monitoring.models import (
@@ -36,6 +38,7 @@ from itcell.monitoring.models import (
     ItemTag,
     Source,
     TopicCount,
+    hour_of,
 )
 from itcell.monitoring.nlp import Gazetteer, Kind, Tags, tag_many
 from itcell.monitoring.sources import Batch, RawItem, backend_class, open_source, seal_secrets
@@ -158,14 +161,19 @@ def poll_source(*, source: Source, now: datetime) -> Polled:
     """Fetch what is new from the source's cursor and store it; on failure keep the cursor,
     record the error and set the next poll after an exponential backoff."""
     try:
-        batch = open_source(source.backend, source.options).fetch(source.cursor)
+        backend = open_source(source.backend, source.options)
+        batch = backend.fetch(source.cursor)
     except SourceError as error:
         retry_after = error.retry_after if isinstance(error, RateLimited) else None
         _record_failure(source=source, message=str(error), now=now, retry_after=retry_after)
         return Polled(ok=False, error=str(error))
     try:
         with transaction.atomic():
-            ingested = ingest(source=source, batch=batch, now=now)
+            # A backend whose batches are not plain items (the tipline's messages, which
+            # become tips only from members) names the service that stores them.
+            stored_by = getattr(backend, "stored_by", "")
+            store = import_string(stored_by) if stored_by else ingest
+            ingested = store(source=source, batch=batch, now=now)
             source.cursor = batch.cursor
             source.last_polled_at = now
             source.last_ok_at = now
@@ -325,9 +333,6 @@ def ingest(
             (raw.published_at, found) for raw, found in zip(new_raw, tags, strict=True)
         ),
     )
-    # Claim matching needs the items stored; its module reads the hourly counts (a cycle).
-    from itcell.monitoring.alerts import alert_large_accounts, match_claims
-
     match_claims(
         election=source.election,
         items=[(item_id, raw.text) for item_id, raw in zip(item_ids, new_raw, strict=True)],
@@ -505,10 +510,6 @@ def _existing_ids(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]
 # Hourly counts -----------------------------------------------------------------------------
 
 Cell = tuple[datetime, int | None, str, str]  # hour, AC number (None: none), party, stance
-
-
-def hour_of(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def rollup_cells(items: Iterable[tuple[datetime, Tags, str]]) -> Counter[Cell]:
