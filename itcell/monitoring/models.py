@@ -7,6 +7,7 @@ for millions of items; screens read counts from ``HourlyCount``, never by scanni
 """
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -541,3 +542,12 @@ class Alert(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key}"
+
+    @property
+    def feed_query(self) -> str:
+        """The feed's filter for what the alert is about ("ac=128", "district=Munger"), or
+        "" when the feed has no filter for it."""
+        if self.ac_number:
+            return urlencode({"ac": self.ac_number})
+        kind, _sep, key = self.key.partition(":")
+        return urlencode({kind: key}) if kind in (Kind.DISTRICT, Kind.PARTY) else ""

@@ -150,6 +150,10 @@ def test_a_districts_spike_alerts_its_desk_and_a_partys_alerts_hq(
     district_alert = next(a for a in alerts if a.key == "district:Kishanganj")
     assert str(title_of(district_alert)) == "Spike in Kishanganj district"
     assert district_alert.figures["current"] == 15
+    assert [a.feed_query for a in sorted(alerts, key=lambda a: a.key)] == [
+        "district=Kishanganj",  # the feed's filter, linked from the alert
+        "party=RJD",
+    ]
     assert Notification.objects.filter(recipient=watcher, kind="alert").count() == 1
 
 
