@@ -485,9 +485,10 @@ class ClaimMatch(models.Model):
 
 
 class Alert(TimeStampedModel):
-    """Something a desk should look at now: a spike in an AC's conversation, or a new item
-    repeating known misinformation. Routed to the desk responsible for the AC at the time
-    (the organisation's fallback chain: AC desk, district desk, HQ)."""
+    """Something a desk should look at now: a spike in the conversation about an AC, a
+    district or a topic; a new item repeating known misinformation; a large account naming a
+    focus seat's candidate. Routed to the desk responsible at the time (the organisation's
+    fallback chain: AC desk, district desk, HQ; HQ for a state-wide topic)."""
 
     class Kind(models.TextChoices):
         SPIKE = "spike", _("Spike")
