@@ -44,6 +44,7 @@ from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
 from itcell.monitoring.sources.http import (
     BadEntry,
     aware_datetime,
+    check_paging,
     count,
     get_answer,
     origin,
@@ -84,12 +85,7 @@ class BlueskySource(SourceBackend):
         query, actor = query.strip(), actor.strip().lstrip("@")
         if bool(query) == bool(actor):
             raise Misconfigured(_("give either a query or an actor, not both or neither"))
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise Misconfigured(
-                _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
-            )
-        if not isinstance(max_pages, int) or max_pages < 1:
-            raise Misconfigured(_("max_pages must be a whole number of at least 1"))
+        check_paging(limit=limit, max_pages=max_pages, most=MAX_LIMIT)
         if query:
             self.path = SEARCH
             self.params: dict[str, Any] = {"q": query, "sort": "latest", "limit": limit}

@@ -21,9 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext as _
 
 from itcell.core import clock
-from itcell.monitoring.errors import TooLarge, Unreachable
+from itcell.monitoring.errors import Misconfigured, TooLarge, Unreachable
 
 ANSWER_DEADLINE = 60.0  # seconds for a whole answer: a server dripping bytes is cut off
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -111,6 +112,15 @@ def get_answer(
     except httpx.HTTPError as exc:  # no connection, a dropped one, a broken answer
         raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
     return body, response
+
+
+def check_paging(*, limit: object, max_pages: object, most: int) -> None:
+    """Refuse a page size outside 1..``most`` or fewer than one page a poll, naming the
+    option (the sources that read an API page by page share these two)."""
+    if not isinstance(limit, int) or not 1 <= limit <= most:
+        raise Misconfigured(_("limit must be a whole number from 1 to %(max)d") % {"max": most})
+    if not isinstance(max_pages, int) or max_pages < 1:
+        raise Misconfigured(_("max_pages must be a whole number of at least 1"))
 
 
 def origin(address: object) -> str | None:

@@ -40,6 +40,7 @@ from itcell.monitoring.sources.base import Batch, Cursor, RawItem, SourceBackend
 from itcell.monitoring.sources.http import (
     BadEntry,
     aware_datetime,
+    check_paging,
     count,
     get_answer,
     origin,
@@ -79,12 +80,7 @@ class MastodonSource(SourceBackend):
         account_id = str(account_id).strip()
         if bool(hashtag) == bool(account_id):
             raise Misconfigured(_("give either a hashtag or an account_id, not both or neither"))
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise Misconfigured(
-                _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
-            )
-        if not isinstance(max_pages, int) or max_pages < 1:
-            raise Misconfigured(_("max_pages must be a whole number of at least 1"))
+        check_paging(limit=limit, max_pages=max_pages, most=MAX_LIMIT)
         if hashtag:
             self.path = f"/api/v1/timelines/tag/{quote(hashtag, safe='')}"
         else:
