@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ["bench.pages", "bench.dispatch", "bench.screening", "bench.tagging", "bench.ingest"]
+BENCHES = [
+    "bench.pages",
+    "bench.dispatch",
+    "bench.screening",
+    "bench.tagging",
+    "bench.claims",
+    "bench.ingest",
+]
 
 
 def databases() -> dict[str, str]:
