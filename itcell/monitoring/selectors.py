@@ -20,9 +20,12 @@ from itcell.monitoring.models import (
     Item,
     ItemTag,
     Source,
+    Stance,
+    StanceModel,
 )
 from itcell.monitoring.nlp import Kind
 from itcell.monitoring.services import hour_of
+from itcell.monitoring.stance import LABELS, MIN_LABELS, count_labels, predict_stances
 from itcell.organisation.access import Asker
 from itcell.organisation.permissions import Target
 from itcell.organisation.roles import Action
@@ -133,12 +136,15 @@ class FeedFilter:
     source: int | None = None
     flag: str = ""  # "claims": items with a claim suggestion or match
     narrative: int | None = None
+    stance: str = ""  # "for", "against", "neutral", or UNCLASSIFIED
     before: datetime | None = None  # the next page: items published before this
 
     TAGGED = (("ac", Kind.AC), ("district", Kind.DISTRICT), ("party", Kind.PARTY))
 
 
 FEED_PAGE = 50
+#: ``FeedFilter.stance`` of the items neither labelled nor confidently guessed.
+UNCLASSIFIED = "none"
 
 
 def list_feed(*, election: Election, where: FeedFilter, limit: int = FEED_PAGE) -> list[Item]:
@@ -156,6 +162,8 @@ def list_feed(*, election: Election, where: FeedFilter, limit: int = FEED_PAGE) 
         items = items.filter(source_id=where.source)
     if where.narrative:
         items = items.filter(narrative=where.narrative)
+    if where.stance:
+        items = items.filter(stance="" if where.stance == UNCLASSIFIED else where.stance)
     if where.flag == "claims":
         items = items.filter(
             pk__in=ClaimMatch.objects.exclude(decision=ClaimMatch.Decision.REJECTED).values("item")
@@ -179,6 +187,12 @@ def access_item(*, election: Election, item_id: int) -> Item:
     if item is None:
         raise Http404
     return item
+
+
+def item_target(item: Item) -> Target:
+    """What acting on an item touches: the constituencies it names (its tags prefetched).
+    An item naming none is the state's, for the state-wide roles and the HQ desk."""
+    return Target(acs=frozenset(int(t.key) for t in item.tags.all() if t.kind == Kind.AC))
 
 
 def alert_target(alert: Alert) -> Target:
@@ -241,3 +255,87 @@ def list_narratives(
         for g in groups
         if g["narrative"] in firsts
     ]
+
+
+# Stance ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StanceStatus:
+    """The stance classifier as the queue screen shows it."""
+
+    model: StanceModel | None  # the newest; None: none trained yet
+    labels: dict[str, int]  # the analysts' labels now, per stance
+    needed: int  # labels still needed before the first model (0: enough)
+
+    @property
+    def labelled(self) -> int:
+        return sum(self.labels.values())
+
+    @property
+    def per_stance(self) -> list[tuple[str, int]]:
+        """Each stance an analyst may give, with its labels so far."""
+        return [(str(s.label), self.labels.get(s.value, 0)) for s in LABELS]
+
+
+def get_stance_status(*, election: Election) -> StanceStatus:
+    labels = count_labels(election=election)
+    model = (
+        StanceModel.objects.filter(election=election)
+        .order_by("-trained_at", "-pk")
+        .defer("parameters")
+        .first()
+    )
+    return StanceStatus(
+        model=model,
+        labels=dict(labels),
+        needed=max(MIN_LABELS - sum(labels.values()), 0),
+    )
+
+
+@dataclass(frozen=True)
+class StanceGuess:
+    """The newest model's likeliest stance for an item, however unsure."""
+
+    stance: str
+    confidence: float
+
+    @property
+    def label(self) -> str:
+        return str(Stance(self.stance).label)
+
+
+def guess_stance(*, election: Election, item: Item) -> StanceGuess | None:
+    """The newest model's guess for one item; None: no model yet."""
+    found = predict_stances(election=election, texts=[item.text])
+    return StanceGuess(*found[0]) if found else None
+
+
+@dataclass(frozen=True)
+class ToLabel:
+    item: Item
+    guess: StanceGuess | None  # None: no model yet
+
+
+#: The queue ranks this many of the newest unlabelled items (those within the person's reach).
+LABEL_WINDOW = 500
+
+
+def list_to_label(*, asker: Asker, limit: int = 30) -> list[ToLabel]:
+    """Unlabelled items the person may label, the ones the newest model is least sure of
+    first (an analyst's label teaches it most there); without a model, the newest first."""
+    items = [
+        item
+        for item in Item.objects.filter(election=asker.election, stance_by__isnull=True)
+        .select_related("source")
+        .prefetch_related("tags")
+        .order_by("-published_at", "-pk")[:LABEL_WINDOW]
+        if asker.may(Action.MONITOR, item_target(item))
+    ]
+    guesses = predict_stances(election=asker.election, texts=[i.text for i in items])
+    if guesses is None:
+        return [ToLabel(item, None) for item in items[:limit]]
+    rows = [ToLabel(item, StanceGuess(*g)) for item, g in zip(items, guesses, strict=True)]
+    # Stable: among equally unsure items, the newest first.
+    rows.sort(key=lambda row: row.guess.confidence if row.guess else 0.0)
+    return rows[:limit]

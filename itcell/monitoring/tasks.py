@@ -60,3 +60,16 @@ def group_narratives() -> int:
 
     elections = Election.objects.filter(sources__enabled=True).distinct()
     return sum(group(election=e) for e in elections)
+
+
+@periodic(every=timedelta(minutes=5))
+@task
+def train_stance_models() -> int:
+    """Retrain the stance classifier of every election whose analysts' labels changed."""
+    from itcell.core import clock
+    from itcell.elections.models import Election
+    from itcell.monitoring.stance import train_stance_model
+
+    now = clock.now()
+    elections = Election.objects.filter(sources__enabled=True).distinct()
+    return sum(train_stance_model(election=e, now=now) is not None for e in elections)

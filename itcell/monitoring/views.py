@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.core import clock
-from itcell.core.errors import ItcellError
+from itcell.core.errors import InvalidInput, ItcellError
 from itcell.core.http import client_address
 from itcell.elections.models import AssemblyConstituency, District
 from itcell.monitoring import alerts as alerting
 from itcell.monitoring import selectors
+from itcell.monitoring import stance as stances
 from itcell.monitoring.forms import ClaimForm
-from itcell.monitoring.models import Alert, Claim, ClaimMatch, Source
+from itcell.monitoring.models import Alert, Claim, ClaimMatch, Item, Source
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.roles import Action
 from itcell.organisation.selectors import state_target
@@ -67,6 +68,7 @@ def feed(request: SignedInRequest, slug: str) -> HttpResponse:
         source=_int(get.get("source")),
         flag=get.get("flag", ""),
         narrative=_int(get.get("narrative")),
+        stance=get.get("stance", ""),
         before=before,
     )
     items = selectors.list_feed(election=asker.election, where=where)
@@ -85,6 +87,7 @@ def feed(request: SignedInRequest, slug: str) -> HttpResponse:
         parties=selectors.list_tagged_parties(election=asker.election),
         languages=LANGUAGES,
         sources=Source.objects.filter(election=asker.election),
+        stances=STANCE_FILTERS,
         older=more.urlencode() if len(items) == selectors.FEED_PAGE else "",
     )
 
@@ -92,7 +95,103 @@ def feed(request: SignedInRequest, slug: str) -> HttpResponse:
 def item_page(request: SignedInRequest, slug: str, item_id: int) -> HttpResponse:
     asker = _asker(request, slug)
     item = selectors.access_item(election=asker.election, item_id=item_id)
-    return _page(request, asker, "item.html", item=item, snapshots=item.snapshots.order_by("at"))
+    return _page(
+        request,
+        asker,
+        "item.html",
+        item=item,
+        snapshots=item.snapshots.order_by("at"),
+        **_stance_box(asker, item),
+    )
+
+
+STANCE_FILTERS = [
+    ("for", gettext_lazy("For us")),
+    ("against", gettext_lazy("Against us")),
+    ("neutral", gettext_lazy("Neutral")),
+    (selectors.UNCLASSIFIED, gettext_lazy("Not classified")),
+]
+
+
+def _stance_box(asker: Asker, item: Item) -> dict[str, Any]:
+    """What the item's stance box shows: the label or the model's guess, and the buttons."""
+    return {
+        "guess": None
+        if item.stance_by_id
+        else selectors.guess_stance(election=asker.election, item=item),
+        "may_label": asker.may(Action.MONITOR, selectors.item_target(item)),
+        "labels": [(s.value, s.label) for s in stances.LABELS],
+    }
+
+
+@require_POST
+def label_stance(request: SignedInRequest, slug: str, item_id: int) -> HttpResponse:
+    asker = _asker(request, slug)
+    item = selectors.access_item(election=asker.election, item_id=item_id)
+    asker.require(Action.MONITOR, selectors.item_target(item))
+    try:
+        item = stances.label_stance(
+            item=item,
+            stance=request.POST.get("stance", ""),
+            user=asker.user,
+            source_address=client_address(request),
+        )
+    except InvalidInput as refused:
+        messages.error(request, str(refused))
+        return redirect("monitoring:item", slug, item_id)
+    if request.htmx:
+        item = selectors.access_item(election=asker.election, item_id=item_id)
+        return render(
+            request,
+            "monitoring/item.html#stance-box",
+            {
+                "election": asker.election,
+                "item": item,
+                "next": request.POST.get("next", ""),
+                **_stance_box(asker, item),
+            },
+        )
+    messages.success(request, _("Stance recorded."))
+    if request.POST.get("next") == "queue":
+        return redirect("monitoring:stance", slug)
+    return redirect("monitoring:item", slug, item_id)
+
+
+def stance_queue(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    return _page(
+        request,
+        asker,
+        "stance.html",
+        rows=selectors.list_to_label(asker=asker),
+        status=selectors.get_stance_status(election=asker.election),
+        may_train=asker.may(Action.MONITOR, state_target(election=asker.election)),
+        labels=[(s.value, s.label) for s in stances.LABELS],  # the rows' buttons
+    )
+
+
+@require_POST
+def train_stance(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = _asker(request, slug)
+    asker.require(Action.MONITOR, state_target(election=asker.election))
+    model = stances.train_stance_model(
+        election=asker.election,
+        now=clock.now(),
+        actor=asker.user,
+        source_address=client_address(request),
+    )
+    if model is None:
+        messages.info(
+            request,
+            _(
+                "Nothing to train: the model needs %(n)d labels of at least two stances, and "
+                "new labels since it was last trained."
+            )
+            % {"n": stances.MIN_LABELS},
+        )
+    else:
+        messages.success(request, _("The stance model was trained; new items are guessed with it."))
+    return redirect("monitoring:stance", slug)
 
 
 @require_POST
