@@ -3,10 +3,13 @@ posts) replayed in real time, with a day of it compressed behind it as history s
 have a baseline; a claims library with the party's answers. The replay starts a quarter of an
 hour before the demo, so its opening burst about Bahadurganj (AC 52) has already raised an
 alert at the Bahadurganj desk when the demo opens, and a news channel with over a million
-followers naming the party's Bahadurganj candidate has raised another."""
+followers naming the party's Bahadurganj candidate has raised another. A first stance model,
+trained on the bundled labelled set, guesses the stance of the live items."""
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from itcell.core import clock
 from itcell.elections.models import Election
@@ -15,10 +18,12 @@ from itcell.monitoring.models import Claim, Source
 from itcell.monitoring.narratives import group_narratives
 from itcell.monitoring.services import create_source, ingest, poll_source
 from itcell.monitoring.sources.replay import CORPUS, GAP_SECONDS, ReplaySource, load_corpus
+from itcell.monitoring.stance import store_model
 
 REPLAY = "Sample conversation (replay)"
 HISTORY = timedelta(hours=23)  # the first round, compressed into the day before the demo
 LIVE_SINCE = timedelta(minutes=15)  # the live replay started this long before the demo
+STANCE_SET = Path(__file__).resolve().parent / "nlp" / "eval" / "stance.jsonl"
 
 CLAIMS = [
     (
@@ -56,6 +61,21 @@ CLAIMS = [
 ]
 
 
+def train_starter_model(*, election: Election, now: datetime) -> None:
+    """The stance classifier's first model, before the analysts have labelled anything:
+    trained on the bundled labelled set (``nlp/eval/stance.jsonl``: stance towards VIP, the
+    demo's party, and its allies), so the live replay's items arrive with guesses."""
+    with STANCE_SET.open(encoding="utf-8") as lines:
+        examples = [json.loads(line) for line in lines if line.strip()]
+    store_model(
+        election=election,
+        now=now,
+        texts=[e["text"] for e in examples],
+        stances=[e["stance"] for e in examples],
+        digest="bundled",
+    )
+
+
 def build(*, election: Election, now: datetime | None = None) -> None:
     if Source.objects.filter(election=election, name=REPLAY).exists():
         return
@@ -79,6 +99,7 @@ def build(*, election: Election, now: datetime | None = None) -> None:
     # Yesterday's large-account mentions were seen to yesterday: today's raise the alert.
     quiet = [replace(item, author_followers=None) for item in history.items]
     ingest(source=source, batch=replace(history, items=quiet), now=now)
+    train_starter_model(election=election, now=now)
     # Live from round 1 (its own ids), which began a quarter of an hour ago.
     started = now - LIVE_SINCE - timedelta(seconds=round_seconds)
     source.cursor = {"started_at": started.isoformat(), "round": 1, "position": 0}

@@ -188,16 +188,40 @@ def train_stance_model(
     )
     if newest == digest:
         return None
-    # Training takes a moment (seconds for thousands of labels): outside any transaction.
     texts = dict(Item.objects.filter(pk__in=[pk for pk, _ in labelled]).values_list("pk", "text"))
     rows = [(texts[pk], stance) for pk, stance in labelled if pk in texts]
-    classifier = StanceClassifier.train([t for t, _ in rows], [s for _, s in rows])
-    accuracy = cross_validate([t for t, _ in rows], [s for _, s in rows])
+    return store_model(
+        election=election,
+        now=now,
+        texts=[t for t, _ in rows],
+        stances=[s for _, s in rows],
+        digest=digest,
+        actor=actor,
+        source_address=source_address,
+    )
+
+
+def store_model(
+    *,
+    election: Election,
+    now: datetime,
+    texts: Sequence[str],
+    stances: Sequence[str],
+    digest: str,
+    actor: Any = None,
+    source_address: str | None = None,
+) -> StanceModel:
+    """Train a classifier on labelled texts and make it the election's newest model, with
+    its cross-validated accuracy; ``digest`` names the labels (see ``train_stance_model``).
+    The demo starts from a model trained on the bundled labelled set this way."""
+    # Training takes a moment (seconds for thousands of labels): outside any transaction.
+    classifier = StanceClassifier.train(texts, stances)
+    accuracy = cross_validate(texts, stances)
     with transaction.atomic():
         model = StanceModel.objects.create(
             election=election,
             trained_at=now,
-            labels=len(rows),
+            labels=len(texts),
             accuracy=round(accuracy, 3),
             # The digest of the labels says, next time, whether any changed.
             parameters={**classifier.parameters(), "labels_digest": digest},
@@ -214,33 +238,3 @@ def train_stance_model(
             source_address=source_address,
         )
     return model
-
-
-# The demo ----------------------------------------------------------------------------------
-
-
-def seed_stance(
-    *, election: Election, user: Any, now: datetime, per_stance: int = 15
-) -> StanceModel | None:
-    """The demo's labels and first model: a starter classifier trained on the bundled
-    evaluation set (``nlp/eval/stance.jsonl``, written for the purpose) guesses the stance of
-    the election's items, ``user`` labels the ``per_stance`` most confident guesses of each
-    stance, and a model is trained on those labels. Run after the demo's items are in."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "nlp" / "eval" / "stance.jsonl"
-    with path.open(encoding="utf-8") as f:
-        examples = [json.loads(line) for line in f if line.strip()]
-    starter = StanceClassifier.train([e["text"] for e in examples], [e["stance"] for e in examples])
-    items = list(Item.objects.filter(election=election, stance_by__isnull=True).order_by("pk"))
-    ranked = sorted(
-        zip(items, starter.predict_many([i.text for i in items]), strict=True),
-        key=lambda row: (-row[1][1], row[0].pk),
-    )
-    taken: Counter[str] = Counter()
-    for item, (stance, _confidence) in ranked:
-        if taken[stance] < per_stance:
-            label_stance(item=item, stance=stance, user=user)
-            taken[stance] += 1
-    return train_stance_model(election=election, now=now, actor=user)

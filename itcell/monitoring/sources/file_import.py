@@ -10,8 +10,9 @@ Options::
 The mapping names, for each item field, the column (or JSON key) that holds it; a field not
 mapped is read from a column of its own name. ``external_id``, ``text`` and ``published_at``
 are required; ``url``, ``author``, ``author_kind``, ``author_followers``, ``likes``,
-``shares``, ``replies`` and ``views`` are optional. Times are ISO 8601 or Unix seconds; a time without an offset is read
-in ``timezone`` (India's, unless said otherwise), as the tools export local time.
+``shares``, ``replies`` and ``views`` are optional. Times are ISO 8601 or Unix seconds; a time
+without an offset is read in ``timezone`` (India's, unless said otherwise), as the tools export
+local time.
 
 A row missing a required field is left out and reported with its line (the header is line 1)
 and field; an unreadable optional field is reported and left empty; the good rows are kept.

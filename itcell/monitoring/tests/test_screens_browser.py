@@ -14,7 +14,7 @@ from itcell.core import clock
 from itcell.elections.models import Party
 from itcell.elections.services import set_own_party
 from itcell.monitoring import demo as monitoring_demo
-from itcell.monitoring.models import Alert
+from itcell.monitoring.models import Alert, Item
 from itcell.organisation.tests.test_screens_browser import hindi, sign_in, sign_out, snap
 from itcell.publishing.models import Post
 from itcell.publishing.tests.test_screens_browser import SLUG
@@ -40,6 +40,8 @@ def test_a_spike_in_the_replay_alerts_the_desk_and_becomes_a_response_in_review(
     t = (lambda s: s) if language == "en" else hindi
     alert = Alert.objects.get(kind=Alert.Kind.SPIKE)
     assert (alert.ac_number, alert.desk.name_en) == (52, "52 Bahadurganj")
+    # The demo's first stance model guessed the live items' stance as they came in.
+    assert Item.objects.exclude(stance="").filter(stance_by=None).exists()
 
     sign_in(page, "lead.bahadurganj")
     if language == "hi":
