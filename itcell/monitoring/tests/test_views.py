@@ -5,6 +5,7 @@ sources' health; in English and Hindi."""
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -68,11 +69,12 @@ def test_the_feed_filters_by_constituency_language_and_claims(
     client, world: Cell, language: str
 ) -> None:
     client.force_login(world.lead)
-    client.cookies["django_language"] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get(url("feed")).content.decode()
     assert RUMOUR in page
     assert ENGLISH in page
-    assert ('lang="hi"' if language == "hi" else 'lang="en"') in page
+    assert f'<html lang="{language}">' in page
+    assert ("फ़ीड" if language == "hi" else "Feed") in page
     only_52 = client.get(url("feed") + "?ac=52").content.decode()
     assert RUMOUR in only_52
     assert ENGLISH not in only_52
