@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from itcell.accounts.models import User
 from itcell.core import clock
 from itcell.elections.models import Election
 from itcell.monitoring.models import (
@@ -22,9 +23,11 @@ from itcell.monitoring.models import (
     Source,
     Stance,
     StanceModel,
+    TelegramLink,
+    Tip,
+    hour_of,
 )
 from itcell.monitoring.nlp import Kind
-from itcell.monitoring.services import hour_of
 from itcell.monitoring.stance import LABELS, MIN_LABELS, count_labels, predict_stances
 from itcell.organisation.access import Asker
 from itcell.organisation.permissions import Target
@@ -255,6 +258,45 @@ def list_narratives(
         for g in groups
         if g["narrative"] in firsts
     ]
+
+
+# The tipline ------------------------------------------------------------------------------
+
+
+def list_my_tips(*, election: Election, user: User, limit: int = 50) -> list[Tip]:
+    """The person's own tips in the election, newest first."""
+    return list(
+        Tip.objects.filter(member=user, item__election=election)
+        .select_related("item")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def access_tip(*, asker: Asker, item_id: int) -> Tip:
+    """The tip of the item, for its sender or for those who may see the election's items
+    (``monitor``); the same 404 when it is missing or not theirs to see."""
+    tip = (
+        Tip.objects.filter(item__election=asker.election, item_id=item_id)
+        .select_related("item", "member")
+        .first()
+    )
+    if tip is None or not (tip.member_id == asker.user.pk or asker.may(Action.MONITOR)):
+        raise Http404
+    return tip
+
+
+def get_tipline_bot(*, election: Election) -> str:
+    """The @username of the election's tipline bot ("" when it has none): the member's
+    link to it is ``https://t.me/<username>?start=<code>``."""
+    for source in Source.objects.filter(election=election, backend="tipline", enabled=True):
+        options = source.options if isinstance(source.options, dict) else {}
+        if options.get("token") and isinstance(options.get("username"), str):
+            return str(options["username"]).removeprefix("@")
+    return ""
+
+
+def get_telegram_link(*, user: User) -> TelegramLink | None:
+    return TelegramLink.objects.filter(user=user).first()
 
 
 # Stance ------------------------------------------------------------------------------------

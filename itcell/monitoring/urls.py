@@ -23,4 +23,10 @@ urlpatterns = [
     path("listen/<slug:slug>/sources/", views.sources, name="sources"),
     path("listen/<slug:slug>/stance/", views.stance_queue, name="stance"),
     path("listen/<slug:slug>/stance/train/", views.train_stance, name="train_stance"),
+    path("listen/<slug:slug>/tips/new/", views.tips, name="tips"),
+    path(
+        "listen/<slug:slug>/tips/<int:item_id>/screenshot/",
+        views.tip_screenshot,
+        name="tip_screenshot",
+    ),
 ]

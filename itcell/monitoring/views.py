@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +16,11 @@ from itcell.core.errors import InvalidInput, ItcellError
 from itcell.core.http import client_address
 from itcell.elections.models import AssemblyConstituency, District
 from itcell.monitoring import alerts as alerting
-from itcell.monitoring import selectors
+from itcell.monitoring import selectors, tipline
 from itcell.monitoring import stance as stances
-from itcell.monitoring.forms import ClaimForm
-from itcell.monitoring.models import Alert, Claim, ClaimMatch, Item, Source
+from itcell.monitoring.forms import ClaimForm, TipForm
+from itcell.monitoring.models import Alert, Claim, ClaimMatch, Item, Source, Tip
+from itcell.monitoring.sources.tipline import image_type
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.roles import Action
 from itcell.organisation.selectors import state_target
@@ -290,3 +291,61 @@ def sources(request: SignedInRequest, slug: str) -> HttpResponse:
     return _page(
         request, asker, "sources.html", rows=selectors.list_sources_health(election=asker.election)
     )
+
+
+@require_http_methods(["GET", "POST"])
+def tips(request: SignedInRequest, slug: str) -> HttpResponse:
+    asker = asker_for(request, slug)
+    asker.require(Action.VIEW)  # every member of the cell may forward what they see
+    form = TipForm(request.POST, request.FILES) if request.method == "POST" else TipForm()
+    if form.is_valid():
+        try:
+            _tip, created = tipline.submit_tip(
+                election=asker.election,
+                member=asker.user,
+                via=Tip.Via.FORM,
+                source_address=client_address(request),
+                **form.cleaned_data,
+            )
+        except InvalidInput as refused:
+            for problem in refused.problems:
+                form.add_error(problem.field or None, problem.message)
+        else:
+            messages.success(
+                request,
+                _("Tip received: the cell will look at it.")
+                if created
+                else _("You sent this tip already; the cell has it."),
+            )
+            return redirect("monitoring:tips", slug)
+    bot = selectors.get_tipline_bot(election=asker.election)
+    return _page(
+        request,
+        asker,
+        "tips.html",
+        form=form,
+        tips=selectors.list_my_tips(election=asker.election, user=asker.user),
+        bot=bot,
+        link_code=tipline.telegram_link_code(user=asker.user) if bot else "",
+        telegram_link=selectors.get_telegram_link(user=asker.user),
+        may_monitor=asker.may(Action.MONITOR),
+    )
+
+
+def tip_screenshot(request: SignedInRequest, slug: str, item_id: int) -> FileResponse:
+    asker = asker_for(request, slug)
+    asker.require(Action.VIEW)
+    tip = selectors.access_tip(asker=asker, item_id=item_id)
+    if not tip.screenshot:
+        raise Http404
+    try:
+        screenshot = tip.screenshot.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = image_type(screenshot.read(12))
+    screenshot.seek(0)
+    # Served only here, after the access check: never from a public media address.
+    response = FileResponse(screenshot, content_type=kind or "application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
