@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "itcell.publishing",
     "itcell.compliance",
     "itcell.monitoring",
+    "itcell.warroom",
 ]
 
 MIDDLEWARE = [

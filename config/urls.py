@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("itcell.publishing.urls")),
     path("", include("itcell.compliance.urls")),
     path("", include("itcell.monitoring.urls")),
+    path("", include("itcell.warroom.urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -1,0 +1,576 @@
+"""The war room's reads: every constituency's measures at one instant, one constituency's
+panel, the state summary, and the outlines the map draws.
+
+The measures of all 243 constituencies cost a fixed number of queries (``SEAT_QUERIES``),
+whatever the number of constituencies, posts or items: counts are grouped in the database,
+mentions come from ``monitoring.HourlyCount`` (never from items), and who is on duty from one
+read of the roster (``organisation.selectors.list_duties``).
+"""
+
+import json
+import unicodedata
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Count, Min, Q, Sum
+from django.http import Http404
+from django.utils.translation import get_language
+
+from itcell.accounts.models import User
+from itcell.compliance.models import Takedown
+from itcell.core.clock import IST
+from itcell.elections.calendar import ACStatus, Window
+from itcell.elections.models import (
+    ACPoll,
+    AssemblyConstituency,
+    Candidacy,
+    District,
+    Election,
+    SeatAllocation,
+)
+from itcell.elections.selectors import get_calendar
+from itcell.monitoring.models import ALL_ACS, ALL_PARTIES, Alert, HourlyCount, Stance, hour_of
+from itcell.organisation import coverage
+from itcell.organisation.access import Asker
+from itcell.organisation.models import Desk
+from itcell.organisation.permissions import Target
+from itcell.organisation.roles import Action
+from itcell.organisation.selectors import (
+    OnDuty,
+    day_window,
+    get_on_duty,
+    list_duties,
+    state_target,
+)
+from itcell.publishing.errors import Reason
+from itcell.publishing.models import Delivery, Post
+from itcell.publishing.workflow import AWAITING_REVIEW
+
+#: What the war room asks of a person: the monitoring read. Head and spokesperson have it
+#: state-wide; desk leads and analysts within their desk's area (``roles.MATRIX``).
+WAR_ROOM = Action.MONITOR
+#: Mentions are counted over the last day, in whole hours: the current hour and the 23 before.
+MENTION_HOURS = 24
+#: How many queries ``list_seats`` makes, for any number of constituencies (tests pin it).
+SEAT_QUERIES = 13
+
+
+class Staffing(StrEnum):
+    """Who answers for a constituency now, by the organisation's fallback chain."""
+
+    AC = "ac"  # someone is on duty at its own desk
+    DISTRICT = "district"  # its district desk answers
+    HQ = "hq"  # only HQ answers, with someone on duty there
+    NONE = "none"  # nobody is on duty anywhere in its chain
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One constituency's measures at an instant."""
+
+    number: int
+    name_en: str
+    name_hi: str
+    reservation: str
+    district_id: int
+    district_en: str
+    district_hi: str
+    phase: int
+    status: ACStatus
+    silence: Window
+    own_seat: bool  # our party contests it
+    alliance_party: str  # the party of our alliance that contests it ("" if none)
+    candidate_en: str  # that party's candidate ("" if none is known)
+    candidate_hi: str
+    staffing: Staffing
+    on_duty: int  # people on duty at the desk that answers now
+    posts_today: int  # posts for it with a delivery published today (IST)
+    posts_waiting: int  # posts for it waiting for review
+    alerts_open: int
+    mentions: int  # items naming it in the last MENTION_HOURS hours
+    mentions_for: int
+    mentions_against: int
+    mentions_neutral: int
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_en, self.name_hi)
+
+    @property
+    def district(self) -> str:
+        return _in_language(self.district_en, self.district_hi)
+
+    @property
+    def candidate(self) -> str:
+        return _in_language(self.candidate_en, self.candidate_hi)
+
+    @property
+    def stance(self) -> float | None:
+        """For minus against, as a share of the classified mentions (−1 to 1); None when
+        no mention has a stance."""
+        classified = self.mentions_for + self.mentions_against + self.mentions_neutral
+        if not classified:
+            return None
+        return round((self.mentions_for - self.mentions_against) / classified, 2)
+
+    def matches(self, words: str) -> bool:
+        """Every word is in its number, or its or its district's English or Hindi name."""
+        names = _fold(" ".join((self.name_en, self.name_hi, self.district_en, self.district_hi)))
+        return all(word == str(self.number) or word in names for word in _fold(words).split())
+
+
+def _in_language(english: str, hindi: str) -> str:
+    return hindi if get_language() == "hi" and hindi else english
+
+
+def _fold(text: str) -> str:
+    # NFC as the loader stores names, so a search typed with decomposed marks still matches.
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _instant(at: datetime) -> coverage.Interval:
+    return coverage.Interval(at, at + timedelta(seconds=1))
+
+
+def _may_see(asker: Asker, number: int) -> bool:
+    return asker.may(WAR_ROOM, Target(acs=frozenset({number})))
+
+
+def list_seats(*, asker: Asker, at: datetime) -> list[Seat]:
+    """The measures of every constituency the person may monitor, by number."""
+    seats = _measure(election=asker.election, at=at)
+    return [s for s in seats if _may_see(asker, s.number)]
+
+
+def _count_by_ac(rows: Iterable[dict[str, Any]], key: str) -> dict[int, int]:
+    return {row[key]: row["n"] for row in rows}
+
+
+def _staffing(
+    election: Election, at: datetime, numbers: Collection[int] | None
+) -> dict[int, tuple[Staffing, int]]:
+    """Who answers for each constituency now, with how many people, in four queries: the
+    desks' areas, HQ, and the roster (``list_duties``). The same chain as
+    ``organisation.selectors.desk_chain``, built for every constituency at once."""
+    areas = Desk.acs.through.objects.filter(
+        desk__election=election,
+        desk__is_active=True,
+        desk__kind__in=[Desk.Kind.AC, Desk.Kind.DISTRICT],
+    )
+    if numbers is not None:
+        areas = areas.filter(assemblyconstituency__number__in=list(numbers))
+    chains: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for desk_id, kind, number in areas.values_list(
+        "desk_id", "desk__kind", "assemblyconstituency__number"
+    ):
+        chains[number][kind].append(desk_id)
+    hq = (
+        Desk.objects.filter(election=election, kind=Desk.Kind.HQ)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    duties = coverage.on_duty(list_duties(election=election, within=_instant(at)), at)
+    people: dict[int, set[int]] = defaultdict(set)
+    for duty in duties:
+        people[duty.desk_id].add(duty.user_id)
+    result = {}
+    for number, by_kind in chains.items():
+        if hq is None:  # no desks yet (itcell create-desks): nobody answers
+            result[number] = (Staffing.NONE, 0)
+            continue
+        chain = coverage.DeskChain(
+            tuple(sorted(by_kind[Desk.Kind.AC])), tuple(sorted(by_kind[Desk.Kind.DISTRICT])), hq
+        )
+        desk = coverage.responsible_desk(chain, people)
+        if desk in chain.ac_desks:
+            level = Staffing.AC
+        elif desk in chain.district_desks:
+            level = Staffing.DISTRICT
+        else:
+            level = Staffing.HQ if people.get(desk) else Staffing.NONE
+        result[number] = (level, len(people.get(desk, ())))
+    return result
+
+
+def _alliance(
+    election: Election, numbers: Collection[int] | None
+) -> dict[int, tuple[str, bool, str, str]]:
+    """For each constituency our alliance contests: its party's short name, whether it is
+    our party, and its candidate (English, Hindi). Two queries; none without our party."""
+    own = election.own_party_id
+    if own is None:
+        return {}
+    seats = SeatAllocation.objects.filter(election=election, alliance__parties=own)
+    if numbers is not None:
+        seats = seats.filter(ac__number__in=list(numbers))
+    allocated = {
+        number: (party_id, short)
+        for number, party_id, short in seats.values_list(
+            "ac__number", "party_id", "party__short_name"
+        )
+    }
+    if not allocated:  # no alliance: our own candidates are our seats
+        allocated = {
+            number: (own, short)
+            for number, short in Candidacy.objects.filter(election=election, party_id=own)
+            .filter(**({"ac__number__in": list(numbers)} if numbers is not None else {}))
+            .values_list("ac__number", "party__short_name")
+        }
+    candidates = {
+        (number, party_id): (name, name_hi)
+        for number, party_id, name, name_hi in Candidacy.objects.filter(
+            election=election,
+            party_id__in={party_id for party_id, _short in allocated.values()},
+            ac__number__in=list(allocated),
+        ).values_list("ac__number", "party_id", "name", "name_hi")
+    }
+    return {
+        number: (short, party_id == own, *candidates.get((number, party_id), ("", "")))
+        for number, (party_id, short) in allocated.items()
+    }
+
+
+def _measure(
+    *, election: Election, at: datetime, numbers: Collection[int] | None = None
+) -> list[Seat]:
+    """The measures of the election's constituencies (or of ``numbers``), in
+    ``SEAT_QUERIES`` queries."""
+
+    def only(rows: Any, field: str) -> Any:
+        return rows if numbers is None else rows.filter(**{f"{field}__in": list(numbers)})
+
+    polls = only(ACPoll.objects.filter(election=election), "ac__number").values_list(
+        "ac__number",
+        "ac__name_en",
+        "ac__name_hi",
+        "ac__reservation",
+        "ac__district_id",
+        "ac__district__name_en",
+        "ac__district__name_hi",
+        "phase__number",
+    )
+    calendar = get_calendar(election=election)
+    staffing = _staffing(election, at, numbers)
+    today = day_window(at.astimezone(IST).date())
+    targets = Post.acs.through.objects.filter(post__election=election)
+    published = _count_by_ac(
+        only(targets, "assemblyconstituency__number")
+        .filter(
+            post__deliveries__state=Delivery.State.PUBLISHED,
+            post__deliveries__finished_at__gte=today.start,
+            post__deliveries__finished_at__lt=today.end,
+        )
+        .values("assemblyconstituency__number")
+        .annotate(n=Count("post_id", distinct=True)),
+        "assemblyconstituency__number",
+    )
+    waiting = _count_by_ac(
+        only(targets, "assemblyconstituency__number")
+        .filter(post__state__in=AWAITING_REVIEW)
+        .values("assemblyconstituency__number")
+        .annotate(n=Count("post_id", distinct=True)),
+        "assemblyconstituency__number",
+    )
+    alerts = _count_by_ac(
+        only(Alert.objects.filter(election=election, state=Alert.State.OPEN), "ac_number")
+        .exclude(ac_number=None)
+        .values("ac_number")
+        .annotate(n=Count("id")),
+        "ac_number",
+    )
+    mentions: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        only(
+            HourlyCount.objects.filter(
+                election=election,
+                party=ALL_PARTIES,
+                ac_number__gt=ALL_ACS,
+                hour__gt=hour_of(at) - timedelta(hours=MENTION_HOURS),
+                hour__lte=hour_of(at),
+            ),
+            "ac_number",
+        )
+        .values("ac_number", "stance")
+        .annotate(n=Sum("count"))
+    ):
+        mentions[row["ac_number"]][row["stance"]] = row["n"]
+    alliance = _alliance(election, numbers)
+    seats = []
+    for number, name_en, name_hi, reservation, district_id, d_en, d_hi, phase in polls:
+        level, on_duty = staffing.get(number, (Staffing.NONE, 0))
+        party, own_seat, candidate_en, candidate_hi = alliance.get(number, ("", False, "", ""))
+        said = mentions.get(number, {})
+        seats.append(
+            Seat(
+                number=number,
+                name_en=name_en,
+                name_hi=name_hi,
+                reservation=reservation,
+                district_id=district_id,
+                district_en=d_en,
+                district_hi=d_hi,
+                phase=phase,
+                status=calendar.ac_status(number, at),
+                silence=calendar.silence_window(number),
+                own_seat=own_seat,
+                alliance_party=party,
+                candidate_en=candidate_en,
+                candidate_hi=candidate_hi,
+                staffing=level,
+                on_duty=on_duty,
+                posts_today=published.get(number, 0),
+                posts_waiting=waiting.get(number, 0),
+                alerts_open=alerts.get(number, 0),
+                mentions=sum(said.values()),
+                mentions_for=said.get(Stance.FOR, 0),
+                mentions_against=said.get(Stance.AGAINST, 0),
+                mentions_neutral=said.get(Stance.NEUTRAL, 0),
+            )
+        )
+    return sorted(seats, key=lambda s: s.number)
+
+
+# The seats table -----------------------------------------------------------------------------
+
+
+class Sort(StrEnum):
+    """The seats table's orders; each sorts by number within equal values."""
+
+    OWN = "own"  # our own seats first (the default)
+    NUMBER = "number"
+    NAME = "name"
+    DISTRICT = "district"
+    PHASE = "phase"
+    STATUS = "status"
+    STAFFING = "staffing"
+    POSTS_TODAY = "posts_today"
+    POSTS_WAITING = "posts_waiting"
+    ALERTS_OPEN = "alerts_open"
+    MENTIONS = "mentions"
+    STANCE = "stance"
+
+
+_STATUS_ORDER = {ACStatus.SILENT: 0, ACStatus.CAMPAIGNING: 1, ACStatus.POLLED: 2}
+_STAFFING_ORDER = {s: n for n, s in enumerate(Staffing)}
+
+
+def _sort_key(sort: Sort) -> Any:
+    keys: dict[Sort, Any] = {
+        Sort.OWN: lambda s: not s.own_seat,
+        Sort.NUMBER: lambda s: s.number,
+        Sort.NAME: lambda s: _fold(s.name),
+        Sort.DISTRICT: lambda s: _fold(s.district),
+        Sort.PHASE: lambda s: s.phase,
+        Sort.STATUS: lambda s: _STATUS_ORDER[s.status],
+        Sort.STAFFING: lambda s: _STAFFING_ORDER[s.staffing],
+        Sort.POSTS_TODAY: lambda s: s.posts_today,
+        Sort.POSTS_WAITING: lambda s: s.posts_waiting,
+        Sort.ALERTS_OPEN: lambda s: s.alerts_open,
+        Sort.MENTIONS: lambda s: s.mentions,
+        Sort.STANCE: lambda s: -2 if s.stance is None else s.stance,
+    }
+    return keys[sort]
+
+
+@dataclass(frozen=True)
+class SeatFilter:
+    """The seats table's filters ("" or None: any) and order."""
+
+    district: int | None = None
+    own: bool = False
+    status: str = ""
+    query: str = ""
+    sort: Sort = Sort.OWN
+    descending: bool = False
+
+
+def filter_seats(seats: Iterable[Seat], where: SeatFilter) -> list[Seat]:
+    """The seats that pass ``where``, in its order. Pure."""
+    found = [
+        s
+        for s in seats
+        if (where.district is None or s.district_id == where.district)
+        and (not where.own or s.own_seat)
+        and (not where.status or s.status == where.status)
+        and (not where.query or s.matches(where.query))
+    ]
+    found.sort(key=lambda s: s.number)
+    found.sort(key=_sort_key(where.sort), reverse=where.descending)
+    return found
+
+
+# One constituency's panel --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    seat: Seat
+    on_duty: OnDuty
+    posts: list[Post]  # the latest, with their deliveries
+    alerts: list[Alert]  # open, newest first
+    held: int  # deliveries held by an election rule
+
+    @property
+    def next_deadline(self) -> tuple[str, datetime] | None:
+        """("silence", when it starts) while campaigning; ("poll_close", when it ends) while
+        silent; None once polled."""
+        if self.seat.status == ACStatus.CAMPAIGNING:
+            return ("silence", self.seat.silence.start)
+        if self.seat.status == ACStatus.SILENT:
+            return ("poll_close", self.seat.silence.end)
+        return None
+
+
+def access_panel(*, asker: Asker, number: int, at: datetime, posts: int = 5) -> Panel:
+    """One constituency's panel; the same 404 when it is missing or out of the person's
+    reach, so the two cannot be told apart."""
+    if not _may_see(asker, number):
+        raise Http404
+    found = _measure(election=asker.election, at=at, numbers=[number])
+    if not found:
+        raise Http404
+    election = asker.election
+    latest = list(
+        Post.objects.filter(election=election, acs__number=number)
+        .select_related("desk")
+        .prefetch_related("deliveries__channel")
+        .order_by("-created_at", "-pk")[:posts]
+    )
+    return Panel(
+        seat=found[0],
+        on_duty=get_on_duty(election=election, ac_number=number, at=at),
+        posts=latest,
+        alerts=list(
+            Alert.objects.filter(election=election, ac_number=number, state=Alert.State.OPEN)
+            .select_related("claim")
+            .order_by("-created_at")
+        ),
+        held=Delivery.objects.filter(
+            post__election=election,
+            post__acs__number=number,
+            state__in=[Delivery.State.PENDING, Delivery.State.RETRYING],
+            reason=Reason.HELD,
+        ).count(),
+    )
+
+
+# The state summary ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateSummary:
+    at: datetime
+    desks: int  # active desks
+    desks_staffed: int  # with someone on duty now
+    approvers_on_duty: list[User]  # head and spokesperson on duty now
+    posts_waiting: int
+    oldest_wait_since: datetime | None  # when the longest-waiting post was submitted
+    unconfirmed: int  # deliveries that may or may not have been published
+    held: int  # deliveries an election rule holds
+    open_takedowns: int
+    alerts_open: dict[str, int] = field(default_factory=dict)  # by kind
+    silent_now: int = 0
+    next_silence: tuple[int, Window] | None = None  # (phase, window)
+
+    @property
+    def staffed_percent(self) -> int:
+        return round(100 * self.desks_staffed / self.desks) if self.desks else 0
+
+    @property
+    def alerts_total(self) -> int:
+        return sum(self.alerts_open.values())
+
+    @property
+    def alerts_by_kind(self) -> list[tuple[str, int]]:
+        """(kind's label, open alerts) in the kinds' order, kinds with none left out."""
+        return [
+            (str(kind.label), self.alerts_open[kind])
+            for kind in Alert.Kind
+            if self.alerts_open.get(kind)
+        ]
+
+    @property
+    def next_silence_open(self) -> bool:
+        return self.next_silence is not None and self.next_silence[1].contains(self.at)
+
+
+def may_see_state(asker: Asker) -> bool:
+    """The state summary is for those who may monitor the whole state: the head and the
+    spokesperson (and anyone at HQ with the monitoring read). Two queries."""
+    target = state_target(election=asker.election)
+    return target is not None and asker.may(WAR_ROOM, target)
+
+
+def get_state_summary(*, election: Election, at: datetime) -> StateSummary:
+    desks = set(Desk.objects.filter(election=election, is_active=True).values_list("pk", flat=True))
+    duties = coverage.on_duty(list_duties(election=election, within=_instant(at)), at)
+    approvers = {d.user_id for d in duties if d.approver}
+    posts = Post.objects.filter(election=election, state__in=AWAITING_REVIEW).aggregate(
+        n=Count("id"), oldest=Min("submitted_at")
+    )
+    deliveries = Delivery.objects.filter(post__election=election).aggregate(
+        unconfirmed=Count("id", filter=Q(state=Delivery.State.UNCONFIRMED)),
+        held=Count(
+            "id",
+            filter=Q(
+                state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], reason=Reason.HELD
+            ),
+        ),
+    )
+    calendar = get_calendar(election=election)
+    return StateSummary(
+        at=at,
+        desks=len(desks),
+        desks_staffed=len({d.desk_id for d in duties} & desks),
+        approvers_on_duty=list(
+            User.objects.filter(pk__in=approvers).order_by("display_name", "username")
+        ),
+        posts_waiting=posts["n"],
+        oldest_wait_since=posts["oldest"],
+        unconfirmed=deliveries["unconfirmed"],
+        held=deliveries["held"],
+        open_takedowns=Takedown.objects.filter(election=election, closed_at=None).count(),
+        alerts_open=dict(
+            Alert.objects.filter(election=election, state=Alert.State.OPEN)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        ),
+        silent_now=len(calendar.silent_acs(at)),
+        next_silence=calendar.next_silence(at),
+    )
+
+
+# The outlines --------------------------------------------------------------------------------
+
+
+def get_outlines(*, election: Election) -> str:
+    """The state's constituencies and districts as one GeoJSON FeatureCollection (text),
+    each feature with its kind, number and names in both languages. Two queries."""
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "properties": {"kind": "district", "id": d.pk, "en": d.name_en, "hi": d.name_hi},
+            "geometry": d.geometry,
+        }
+        for d in District.objects.filter(state=election.state).exclude(boundary="")
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "properties": {"kind": "ac", "number": ac.number, "en": ac.name_en, "hi": ac.name_hi},
+            "geometry": ac.geometry,
+        }
+        for ac in AssemblyConstituency.objects.filter(state=election.state)
+        .exclude(boundary="")
+        .only("number", "name_en", "name_hi", "boundary")
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
