@@ -62,30 +62,48 @@ from itcell.publishing.services.posts import PostInput, create_post, submit_post
 HOUR = timedelta(hours=1)
 BASELINE_HOURS = 24  # the hours before the current one that make an AC's usual rate
 MATCHES_PER_ITEM = 3  # claim suggestions kept per item, best first
+MEANING_BATCH = 128  # items matched by meaning per call (about five seconds a core)
 MENTION_CONFIDENCE = 0.6  # a candidate named at least this surely, for a large-account alert
 
 
 # Claims library ----------------------------------------------------------------------------
 
 
-def claim_index(*, election: Election) -> ClaimIndex:
-    """The election's active claims as a searchable index, rebuilt when the library changes
-    (cached per process, keyed by the library's size and last change, and the model; the
-    claims' embedding vectors are cached with it)."""
+@dataclass(frozen=True)
+class Library:
+    """The election's active claims, searchable, with each claim's kind."""
+
+    index: ClaimIndex
+    kinds: dict[int, str]  # claim id -> Claim.Kind
+
+
+def claim_library(*, election: Election, by_meaning: bool = False) -> Library | None:
+    """The active claims as an index: lexical, or ``by_meaning`` lexical and embeddings
+    together (None then when embeddings are off or not installed); None when the library
+    is empty. Rebuilt when the library changes: cached per process, keyed by the library's
+    size and last change and the model, so the claims' vectors are computed once."""
+    embedder = load_embedder(settings.MONITORING_EMBEDDINGS) if by_meaning else None
+    if by_meaning and embedder is None:
+        return None
     active = Claim.objects.filter(election=election, is_active=True)
     version = active.aggregate(n=Count("id"), last=Max("updated_at"))
-    last = version["last"].timestamp() if version["last"] else 0
-    embedder = load_embedder(settings.MONITORING_EMBEDDINGS)
+    if not version["n"]:
+        return None
     model = embedder.name if embedder else "lexical"
-    key = f"monitoring.claims.{election.pk}.{version['n']}.{last}.{model}"
-    index = cache.get(key)
-    if index is None:
-        index = build_claim_index(
-            [LibraryClaim(c.pk, ClaimKind(c.kind), c.texts) for c in active if c.texts],
-            embedder=embedder,
+    key = f"monitoring.claims.{election.pk}.{version['n']}.{version['last'].timestamp()}.{model}"
+    library = cache.get(key)
+    if library is None:
+        claims = [LibraryClaim(c.pk, ClaimKind(c.kind), c.texts) for c in active if c.texts]
+        library = Library(
+            build_claim_index(claims, embedder=embedder), {c.id: c.kind.value for c in claims}
         )
-        cache.set(key, index, timeout=3600)
-    return index
+        cache.set(key, library, timeout=3600)
+    return library
+
+
+def matches_by_meaning() -> bool:
+    """Whether new items wait to be matched by meaning after ingest (embeddings are on)."""
+    return load_embedder(settings.MONITORING_EMBEDDINGS) is not None
 
 
 @transaction.atomic
@@ -114,21 +132,48 @@ def create_claim(
 
 
 def match_claims(*, election: Election, items: Sequence[tuple[int, str]]) -> list[ClaimMatch]:
-    """Suggest the known claims each new item (id, text) repeats; raise an alert for each new
-    item that repeats known misinformation. Runs inside ``ingest``'s transaction."""
-    kinds = dict(Claim.objects.filter(election=election, is_active=True).values_list("pk", "kind"))
-    if not kinds:
-        return []
-    index = claim_index(election=election)
-    found = index.match_batch([text for _id, text in items], limit=MATCHES_PER_ITEM)
-    matches = [
+    """Suggest the known claims each new item (id, text) repeats, lexically; raise an alert
+    for each new item that repeats known misinformation. Runs inside ``ingest``'s
+    transaction, so it must be quick: matching by meaning comes after."""
+    library = claim_library(election=election)
+    return _store_matches(library, _suggest(library, items)) if library else []
+
+
+def match_claims_by_meaning(*, election: Election, limit: int = MEANING_BATCH) -> int:
+    """Match the oldest items waiting (at most ``limit``) against the library lexically and
+    by meaning (embeddings, ~25 texts a second a core: too slow for ingest) and mark them
+    matched; returns how many. The embedding runs outside any transaction; two workers on
+    the same items store the same suggestions once."""
+    pending = list(
+        Item.objects.filter(election=election, meaning_matched=False)
+        .order_by("pk")
+        .values_list("pk", "text")[:limit]
+    )
+    if not pending:
+        return 0
+    library = claim_library(election=election, by_meaning=True)
+    matches = _suggest(library, pending) if library else []
+    with transaction.atomic():
+        _store_matches(library, matches)
+        Item.objects.filter(pk__in=[pk for pk, _text in pending]).update(meaning_matched=True)
+    return len(pending)
+
+
+def _suggest(library: Library, items: Sequence[tuple[int, str]]) -> list[ClaimMatch]:
+    found = library.index.match_batch([text for _id, text in items], limit=MATCHES_PER_ITEM)
+    return [
         ClaimMatch(item_id=item_id, claim_id=m.claim_id, score=round(m.score, 3))
         for (item_id, _text), best in zip(items, found, strict=True)
         for m in best
     ]
+
+
+def _store_matches(library: Library | None, matches: list[ClaimMatch]) -> list[ClaimMatch]:
+    if library is None or not matches:
+        return []
     ClaimMatch.objects.bulk_create(matches, ignore_conflicts=True)
     for match in matches:
-        if kinds.get(match.claim_id) == Claim.Kind.MISINFORMATION:
+        if library.kinds.get(match.claim_id) == Claim.Kind.MISINFORMATION:
             _raise_claim_alert(match)
     return matches
 

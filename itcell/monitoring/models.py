@@ -138,6 +138,10 @@ class Item(models.Model):
     narrative = models.BigIntegerField(_("narrative"), null=True, blank=True)
     #: The text's MinHash signature (``nlp.dedupe``), kept so the grouping can be rebuilt.
     signature = models.BinaryField(null=True, editable=False)
+    #: False until the item is matched against the claims library by meaning (embeddings),
+    #: which runs after ingest (``alerts.match_claims_by_meaning``); True when embeddings are
+    #: off, as ingest then matches lexically only.
+    meaning_matched = models.BooleanField(_("matched by meaning"), default=True)
     #: What the item says of the party: the stance classifier's guess with its confidence,
     #: until an analyst labels it (``stance_by``; the confidence is then 1).
     stance = models.CharField(
@@ -164,6 +168,12 @@ class Item(models.Model):
             models.Index(F("election"), F("published_at").desc(), name="item_feed"),
             models.Index(F("source"), F("published_at").desc(), name="item_source_feed"),
             models.Index(fields=["election", "narrative"], name="item_narrative"),
+            # The items waiting to be matched by meaning, oldest first.
+            models.Index(
+                fields=["election", "id"],
+                name="item_meaning_pending",
+                condition=Q(meaning_matched=False),
+            ),
             # The analysts' labels, which the stance classifier learns from.
             models.Index(
                 fields=["election", "stance_by"],

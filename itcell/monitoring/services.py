@@ -25,7 +25,7 @@ from itcell.audit.services import record
 from itcell.core import clock
 from itcell.core.errors import InvalidInput, Problem
 from itcell.elections.models import Election
-from itcell.monitoring.alerts import alert_large_accounts, match_claims
+from itcell.monitoring.alerts import alert_large_accounts, match_claims, matches_by_meaning
 from itcell.monitoring.errors import RateLimited, SourceError
 from itcell.monitoring.gazetteers import get_gazetteer
 from itcell.monitoring.models import (
@@ -269,6 +269,7 @@ def ingest(
     new_raw = [fresh[key] for key in new_keys]
     tags = tag_many((raw.text for raw in new_raw), gazetteer or get_gazetteer(source.election))
     stances = classify_stances(election=source.election, texts=[raw.text for raw in new_raw])
+    meaning_matched = not matches_by_meaning()  # else matched after ingest, in the background
     # Plain INSERTs with the values as the database takes them: building and compiling a
     # model instance per row costs more than the database's own work (bench/ingest.py).
     at = connection.ops.adapt_datetimefield_value
@@ -293,6 +294,7 @@ def ingest(
                 fetched_at,
                 stance,
                 confidence,
+                meaning_matched,
             )
             for (platform, external_id), raw, found, (stance, confidence) in zip(
                 new_keys, new_raw, tags, stances, strict=True
@@ -368,6 +370,7 @@ ITEM_COLUMNS = (
     "fetched_at",
     "stance",
     "stance_confidence",
+    "meaning_matched",
 )
 
 

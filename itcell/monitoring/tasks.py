@@ -1,5 +1,6 @@
 """Background jobs of monitoring: each takes ids (or nothing) and calls a service."""
 
+import time
 from datetime import timedelta
 from functools import partial
 
@@ -7,6 +8,8 @@ from django.db import transaction
 from django.tasks import task
 
 from itcell.core.scheduler import periodic
+
+MEANING_SECONDS = 25  # a run of matching by meaning stops starting batches after this long
 
 
 @task
@@ -60,6 +63,21 @@ def group_narratives() -> int:
 
     elections = Election.objects.filter(sources__enabled=True).distinct()
     return sum(group(election=e) for e in elections)
+
+
+@periodic(every=timedelta(seconds=30))
+@task
+def match_claims_by_meaning() -> int:
+    """Match new items against the claims library by meaning (when embeddings are on), for
+    every election with monitoring sources, for up to ``MEANING_SECONDS`` a run."""
+    from itcell.elections.models import Election
+    from itcell.monitoring.alerts import match_claims_by_meaning as match
+
+    started, matched = time.monotonic(), 0
+    for election in Election.objects.filter(sources__enabled=True).distinct():
+        while time.monotonic() - started < MEANING_SECONDS and (done := match(election=election)):
+            matched += done
+    return matched
 
 
 @periodic(every=timedelta(minutes=5))

@@ -10,7 +10,9 @@ import textwrap
 import pytest
 from django.core.cache import cache
 
+from itcell.core import clock
 from itcell.monitoring import alerts
+from itcell.monitoring.models import Alert
 from itcell.monitoring.nlp import embeddings
 from itcell.monitoring.nlp.claims import (
     Claim,
@@ -131,13 +133,48 @@ def test_setting_off_falls_back_to_lexical_matching(bihar, settings) -> None:  #
     cache.clear()
     _library(bihar)
     settings.MONITORING_EMBEDDINGS = "off"
-    off = alerts.claim_index(election=bihar)
+    assert alerts.claim_library(election=bihar, by_meaning=True) is None
+    assert not alerts.matches_by_meaning()
+    off = alerts.claim_library(election=bihar)
     settings.MONITORING_EMBEDDINGS = "auto"
-    auto = alerts.claim_index(election=bihar)
-    assert isinstance(off, LexicalClaimIndex)
-    assert off.match(FLOOD_RELIEF_HI) == []
-    assert isinstance(auto, EmbeddingClaimIndex)
-    assert [m.summary for m in _claims(auto.match(FLOOD_RELIEF_HI))] == [ENGLISH_ONLY[0].texts[0]]
+    auto = alerts.claim_library(election=bihar, by_meaning=True)
+    assert off is not None
+    assert auto is not None
+    assert isinstance(off.index, LexicalClaimIndex)
+    assert off.index.match(FLOOD_RELIEF_HI) == []
+    assert isinstance(auto.index, EmbeddingClaimIndex)
+    assert [m.summary for m in _claims(auto.index.match(FLOOD_RELIEF_HI))] == [
+        ENGLISH_ONLY[0].texts[0]
+    ]
+
+
+@pytest.mark.django_db
+def test_items_are_matched_by_meaning_after_ingest_and_alert_then(  # type: ignore[no-untyped-def]
+    bihar, settings
+) -> None:
+    from itcell.monitoring.models import ClaimMatch, Item
+    from itcell.monitoring.services import create_source, ingest
+    from itcell.monitoring.sources import Batch, RawItem
+    from itcell.organisation.services import create_desks
+
+    cache.clear()
+    create_desks(election=bihar)  # the alert needs a desk to go to
+    settings.MONITORING_EMBEDDINGS = "auto"
+    _library(bihar)
+    source = create_source(election=bihar, name="Stream", backend="locmem")
+    now = clock.now()
+    posts = [RawItem("hi", FLOOD_RELIEF_HI, now), RawItem("other", "आज मौसम साफ़ रहा", now)]
+    ingest(source=source, batch=Batch(posts, cursor=None))
+    # Ingest matched lexically (nothing: the claim is stored in English only), quickly.
+    assert ClaimMatch.objects.count() == 0
+    assert Item.objects.filter(meaning_matched=False).count() == 2
+
+    assert alerts.match_claims_by_meaning(election=bihar) == 2
+    [match] = ClaimMatch.objects.all()
+    assert (match.item.external_id, match.claim.summary) == ("hi", ENGLISH_ONLY[0].texts[0])
+    assert Alert.objects.filter(kind=Alert.Kind.CLAIM, item=match.item).count() == 1
+    assert not Item.objects.filter(meaning_matched=False).exists()
+    assert alerts.match_claims_by_meaning(election=bihar) == 0  # nothing left waiting
 
 
 def _claims(matches: list) -> list:  # type: ignore[type-arg]
@@ -171,17 +208,19 @@ def test_claim_vectors_are_cached_with_the_index(
 
     monkeypatch.setattr(embeddings.E5Embedder, "embed", counted)
     _library(bihar)
-    first = alerts.claim_index(election=bihar)
-    again = alerts.claim_index(election=bihar)
+    first = alerts.claim_library(election=bihar, by_meaning=True)
+    again = alerts.claim_library(election=bihar, by_meaning=True)
+    assert first is not None
+    assert again is not None
     assert embedded == [[c.texts[0] for c in ENGLISH_ONLY]]  # the library, embedded once
     assert again is not first  # a copy from the cache, vectors and all
-    assert [m.claim_id for m in again.match(FLOOD_RELIEF_HI)] == [
-        m.claim_id for m in first.match(FLOOD_RELIEF_HI)
+    assert [m.claim_id for m in again.index.match(FLOOD_RELIEF_HI)] == [
+        m.claim_id for m in first.index.match(FLOOD_RELIEF_HI)
     ]
     assert len(embedded) == 3  # only the two posts since
 
     alerts.create_claim(
         election=bihar, actor=None, kind="rebuttal", summary="new", forms="A new claim form"
     )
-    alerts.claim_index(election=bihar)
+    alerts.claim_library(election=bihar, by_meaning=True)
     assert len(embedded[-1]) == len(ENGLISH_ONLY) + 1  # a new version of the library
