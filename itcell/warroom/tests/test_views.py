@@ -138,6 +138,9 @@ def test_the_seats_table_sorts_filters_and_searches(scenario):  # type: ignore[n
     assert len(order("status=silent")) == 71
     assert order("sort=number")[:3] == ["1", "2", "3"]
     assert order("sort=-number")[0] == "243"
+    # The headings link to the next order, keeping the filters.
+    html = client.get(f"{SEATS}?own=1&sort=number").content.decode()
+    assert 'href="?own=1&amp;sort=-number"' in html
 
 
 # Pinned query counts: session and user (2), the election and the person's grants (3, with
