@@ -169,10 +169,7 @@ def poll_source(*, source: Source, now: datetime) -> Polled:
         return Polled(ok=False, error=str(error))
     try:
         with transaction.atomic():
-            # A backend whose batches are not plain items (the tipline's messages, which
-            # become tips only from members) names the service that stores them.
-            stored_by = getattr(backend, "stored_by", "")
-            store = import_string(stored_by) if stored_by else ingest
+            store = import_string(backend.stored_by) if backend.stored_by else ingest
             ingested = store(source=source, batch=batch, now=now)
             source.cursor = batch.cursor
             source.last_polled_at = now

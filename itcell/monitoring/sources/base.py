@@ -61,6 +61,10 @@ class SourceBackend:
     supports_conditional_fetch = False
     #: The source ends (a file, a finite corpus): once read, later fetches return nothing new.
     finite = False
+    #: The dotted path of the service that stores a fetched batch, when its items are not
+    #: plain items for ``services.ingest`` (the tipline's messages, which become tips only from
+    #: members). It runs in ``poll_source``'s transaction, like ``ingest``.
+    stored_by = ""
 
     def fetch(self, cursor: Cursor) -> Batch:
         """Read what is new since ``cursor`` (None: from the start) and return it with the
