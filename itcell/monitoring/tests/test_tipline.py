@@ -93,6 +93,7 @@ def test_a_member_sends_a_tip_and_it_is_an_item_of_the_tipline(client, cell: Cel
     page = client.get(url("tips")).content.decode()
     assert "Tip received" in page
     assert RUMOUR in page  # my tips
+    assert f'href="{url("tips")}">Send a tip</a>' in page  # in every member's election menu
     assert url("tip_screenshot", tip.item_id) in page
 
 
