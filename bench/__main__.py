@@ -12,6 +12,7 @@ BENCHES = [
     "bench.dispatch",
     "bench.screening",
     "bench.tagging",
+    "bench.stance",
     "bench.claims",
     "bench.ingest",
 ]
