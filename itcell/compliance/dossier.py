@@ -1,27 +1,15 @@
-"""The dossier as files: CSV for a spreadsheet, PDF for the observer's desk.
-
-The PDF carries its own fonts (Noto Sans for Latin, Noto Sans Devanagari for Hindi, both bundled
-under the SIL Open Font License) so Hindi prints the same on every machine, whatever fonts the
-server has.
-"""
+"""The dossier as files: CSV for a spreadsheet, PDF for the observer's desk (printed with the
+bundled fonts by ``itcell.core.pdf``, so Hindi prints the same on every machine)."""
 
 import csv
 import io
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from itcell.compliance.selectors import Dossier
-from itcell.core import clock
+from itcell.core import clock, pdf
 from itcell.elections.models import Election
-
-FONTS = {
-    ("Noto Sans", 400): "itcell/fonts/noto-sans-latin-400-normal.woff2",
-    ("Noto Sans", 700): "itcell/fonts/noto-sans-latin-700-normal.woff2",
-    ("Noto Sans Devanagari", 400): "itcell/fonts/noto-sans-devanagari-devanagari-400-normal.woff2",
-    ("Noto Sans Devanagari", 700): "itcell/fonts/noto-sans-devanagari-devanagari-700-normal.woff2",
-}
 
 
 def as_csv(dossier: Dossier) -> bytes:
@@ -35,15 +23,12 @@ def as_csv(dossier: Dossier) -> bytes:
 
 
 def as_html(dossier: Dossier, *, election: Election) -> str:
-    fonts = [
-        (family, weight, f"file://{finders.find(path)}") for (family, weight), path in FONTS.items()
-    ]
     return render_to_string(
         "compliance/dossier.pdf.html",
         {
             "dossier": dossier,
             "election": election,
-            "fonts": fonts,
+            "fonts": pdf.font_faces(),
             "now": clock.now(),
             "lang": get_language(),
         },
@@ -51,6 +36,4 @@ def as_html(dossier: Dossier, *, election: Election) -> str:
 
 
 def as_pdf(dossier: Dossier, *, election: Election) -> bytes:
-    from weasyprint import HTML  # a heavy import, needed only here
-
-    return bytes(HTML(string=as_html(dossier, election=election)).write_pdf())
+    return pdf.render_pdf(as_html(dossier, election=election))
