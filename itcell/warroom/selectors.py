@@ -12,11 +12,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncHour
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -33,12 +34,22 @@ from itcell.elections.models import (
     SeatAllocation,
 )
 from itcell.elections.selectors import get_calendar
-from itcell.monitoring.models import ALL_ACS, ALL_PARTIES, Alert, HourlyCount, Stance, hour_of
+from itcell.monitoring.models import (
+    ALL_ACS,
+    ALL_PARTIES,
+    Alert,
+    HourlyCount,
+    Stance,
+    TopicCount,
+    hour_of,
+)
+from itcell.monitoring.nlp import Kind as TopicKind
+from itcell.monitoring.selectors import alert_target
 from itcell.organisation import coverage
 from itcell.organisation.access import Asker
 from itcell.organisation.models import Desk
 from itcell.organisation.permissions import Target
-from itcell.organisation.roles import Action
+from itcell.organisation.roles import MATRIX, STATE_WIDE_ROLES, Action
 from itcell.organisation.selectors import (
     OnDuty,
     day_window,
@@ -48,6 +59,7 @@ from itcell.organisation.selectors import (
 )
 from itcell.publishing.errors import Reason
 from itcell.publishing.models import Delivery, Post
+from itcell.publishing.selectors import post_target
 from itcell.publishing.workflow import AWAITING_REVIEW
 
 #: What the war room asks of a person: the monitoring read. Head and spokesperson have it
@@ -550,27 +562,202 @@ def get_state_summary(*, election: Election, at: datetime) -> StateSummary:
 
 def get_outlines(*, election: Election) -> str:
     """The state's constituencies and districts as one GeoJSON FeatureCollection (text),
-    each feature with its kind, number and names in both languages. Two queries."""
-    features: list[dict[str, Any]] = [
-        {
-            "type": "Feature",
-            "properties": {"kind": "district", "id": d.pk, "en": d.name_en, "hi": d.name_hi},
-            "geometry": d.geometry,
-        }
-        for d in District.objects.filter(state=election.state).exclude(boundary="")
+    each feature with its kind, number and names in both languages. Two queries.
+
+    The boundaries are stored as GeoJSON geometry text (``elections.services.geojson_text``),
+    so they go into the collection as they are: parsing and dumping 800 kB of coordinates
+    again took most of this answer's time (bench/warroom.py)."""
+
+    def feature(properties: dict[str, Any], geometry: str) -> str:
+        names = json.dumps(properties, ensure_ascii=False, separators=(",", ":"))
+        return f'{{"type":"Feature","properties":{names},"geometry":{geometry}}}'
+
+    features = [
+        feature({"kind": "district", "id": d.pk, "en": d.name_en, "hi": d.name_hi}, d.boundary)
+        for d in District.objects.filter(state=election.state)
+        .exclude(boundary="")
+        .only("name_en", "name_hi", "boundary")
     ]
     features += [
-        {
-            "type": "Feature",
-            "properties": {"kind": "ac", "number": ac.number, "en": ac.name_en, "hi": ac.name_hi},
-            "geometry": ac.geometry,
-        }
+        feature(
+            {"kind": "ac", "number": ac.number, "en": ac.name_en, "hi": ac.name_hi}, ac.boundary
+        )
         for ac in AssemblyConstituency.objects.filter(state=election.state)
         .exclude(boundary="")
         .only("number", "name_en", "name_hi", "boundary")
     ]
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+# Charts and the ticker -----------------------------------------------------------------------
+
+#: The charts' period, in whole hours: the current hour and the 23 before, like the mentions.
+CHART_HOURS = MENTION_HOURS
+#: How many entries the ticker shows.
+TICKER_ENTRIES = 12
+
+
+@dataclass(frozen=True)
+class Hourly:
+    """Deliveries published and mentions per hour over the charts' period, oldest hour
+    first; ``posts[i]`` and ``mentions[i]`` count the hour that starts at ``hours[i]``."""
+
+    hours: tuple[datetime, ...]  # the rollups' hours (UTC)
+    posts: tuple[int, ...]
+    mentions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DistrictArea:
+    id: int
+    name_en: str
+    name_hi: str
+    numbers: frozenset[int]  # its constituencies
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_en, self.name_hi)
+
+
+def chart_hours(at: datetime) -> tuple[datetime, ...]:
+    """The hours the charts show at ``at``, oldest first, ending with the current one."""
+    current = hour_of(at)
+    return tuple(current - timedelta(hours=k) for k in range(CHART_HOURS - 1, -1, -1))
+
+
+def get_hourly(
+    *, election: Election, at: datetime, ac: int | None = None, district: DistrictArea | None = None
+) -> Hourly:
+    """Per hour, for the state, one constituency (``ac``) or one district: deliveries
+    published (of posts for it) and mentions of it, from the rollups (never items). Two
+    queries."""
+    hours = chart_hours(at)
+    window = {"hour__gte": hours[0], "hour__lte": hours[-1]}
+    mentions: Any
+    if district is not None:
+        mentions = TopicCount.objects.filter(
+            election=election, kind=TopicKind.DISTRICT, key=district.name_en, **window
+        )
+    else:  # ALL_ACS (0) is the state's total
+        mentions = HourlyCount.objects.filter(
+            election=election, party=ALL_PARTIES, ac_number=ALL_ACS if ac is None else ac, **window
+        )
+    said = dict(mentions.values("hour").annotate(n=Sum("count")).values_list("hour", "n"))
+    deliveries = Delivery.objects.filter(
+        post__election=election,
+        state=Delivery.State.PUBLISHED,
+        finished_at__gte=hours[0],
+        finished_at__lt=hours[-1] + timedelta(hours=1),
     )
+    if ac is not None:
+        deliveries = deliveries.filter(post__acs__number=ac)
+    elif district is not None:
+        deliveries = deliveries.filter(post__acs__number__in=list(district.numbers))
+    published = dict(
+        deliveries.annotate(at_hour=TruncHour("finished_at", tzinfo=UTC))
+        .values("at_hour")
+        # distinct: a post for two of the district's constituencies joins twice
+        .annotate(n=Count("id", distinct=True))
+        .values_list("at_hour", "n")
+    )
+    return Hourly(
+        hours=hours,
+        posts=tuple(published.get(h, 0) for h in hours),
+        mentions=tuple(said.get(h, 0) for h in hours),
+    )
+
+
+def find_district(*, election: Election, district_id: int) -> DistrictArea | None:
+    """A district of the election's state with its constituencies, or None. One query."""
+    rows = list(
+        AssemblyConstituency.objects.filter(
+            state=election.state, district_id=district_id
+        ).values_list("number", "district__name_en", "district__name_hi")
+    )
+    if not rows:
+        return None
+    return DistrictArea(
+        id=district_id,
+        name_en=rows[0][1],
+        name_hi=rows[0][2],
+        numbers=frozenset(number for number, _en, _hi in rows),
+    )
+
+
+def may_see_district(asker: Asker, district: DistrictArea) -> bool:
+    """A district's figures are for whoever may monitor all of its constituencies (they sum
+    over every one of them)."""
+    return asker.may(WAR_ROOM, Target(acs=district.numbers))
+
+
+def access_district(*, asker: Asker, district_id: int) -> DistrictArea:
+    """A district whose figures the person may see; the same 404 when it is missing or out
+    of their reach. One query."""
+    district = find_district(election=asker.election, district_id=district_id)
+    if district is None or not may_see_district(asker, district):
+        raise Http404
+    return district
+
+
+@dataclass(frozen=True)
+class TickerEntry:
+    """An alert raised or a delivery published, at ``at``."""
+
+    at: datetime
+    alert: Alert | None = None
+    delivery: Delivery | None = None
+
+
+def _reach(asker: Asker) -> tuple[set[int], set[int]] | None:
+    """The desks and constituencies the person may monitor, or None for everywhere: what
+    narrows the ticker's queries before ``Asker.may`` decides each entry."""
+    desks: set[int] = set()
+    acs: set[int] = set()
+    for grant in asker.grants:
+        if WAR_ROOM not in MATRIX[grant.role]:
+            continue
+        if grant.state_wide or grant.role in STATE_WIDE_ROLES:
+            return None
+        desks.add(grant.desk_id)
+        acs |= grant.desk_acs
+    return desks, acs
+
+
+def list_ticker(*, asker: Asker, limit: int = TICKER_ENTRIES) -> list[TickerEntry]:
+    """The newest alerts (any state) and published deliveries within the person's reach,
+    newest first. Three queries."""
+    election = asker.election
+    alerts = Alert.objects.filter(election=election)
+    deliveries = Delivery.objects.filter(
+        post__election=election, state=Delivery.State.PUBLISHED
+    ).exclude(finished_at=None)
+    reach = _reach(asker)
+    if reach is not None:
+        desks, acs = reach
+        alerts = alerts.filter(Q(desk_id__in=desks) | Q(ac_number__in=acs))
+        # Any of the post's constituencies in reach; ``may`` below wants all of them.
+        deliveries = deliveries.filter(
+            Q(post__desk_id__in=desks)
+            | Q(
+                post_id__in=Post.acs.through.objects.filter(
+                    assemblyconstituency__number__in=acs
+                ).values("post_id")
+            )
+        )
+    raised = alerts.select_related("claim").order_by("-created_at", "-pk")[:limit]
+    published = (
+        deliveries.select_related("post", "channel")
+        .prefetch_related("post__acs")
+        .order_by("-finished_at", "-pk")[: limit * 2]
+    )
+    entries = [
+        TickerEntry(at=a.created_at, alert=a)
+        for a in raised
+        if asker.may(WAR_ROOM, alert_target(a))
+    ] + [
+        TickerEntry(at=d.finished_at, delivery=d)
+        for d in published
+        if d.finished_at is not None and asker.may(WAR_ROOM, post_target(d.post))
+    ]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

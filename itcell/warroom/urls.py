@@ -10,6 +10,9 @@ urlpatterns = [
     path("war/<slug:slug>/measures.json", views.seat_measures, name="measures"),
     path("war/<slug:slug>/ac/<int:number>/", views.panel, name="panel"),
     path("war/<slug:slug>/seats/", views.seats, name="seats"),
+    path("war/<slug:slug>/chart/", views.state_chart, name="chart"),
+    path("war/<slug:slug>/district/<int:district_id>/", views.district, name="district"),
+    path("war/<slug:slug>/ticker/", views.ticker, name="ticker"),
     path("war/<slug:slug>/report/", report_views.latest, name="report_latest"),
     path("war/<slug:slug>/report/<str:day>/", report_views.daily, name="report"),
     path(

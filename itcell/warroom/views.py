@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -20,11 +21,13 @@ from itcell.core import clock
 from itcell.elections.calendar import ACStatus
 from itcell.elections.templatetags.elections import STATUS_LABELS
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
-from itcell.warroom import measures, selectors
+from itcell.warroom import charts, measures, selectors
 from itcell.warroom.selectors import SeatFilter, Sort
 
 #: How often the map asks for fresh measures and summary (seconds).
 POLL_SECONDS = 10
+#: How often the ticker asks for new alerts and publications (seconds).
+TICKER_SECONDS = 5
 
 
 def _asker(request: SignedInRequest, slug: str) -> Asker:
@@ -54,6 +57,7 @@ def _conditional(request: SignedInRequest, body: bytes, content_type: str) -> Ht
 def war_map(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = _asker(request, slug)
     phases = list(asker.election.phases.values_list("number", flat=True))
+    found = _summary(asker)
     return render(
         request,
         "warroom/map.html",
@@ -61,8 +65,11 @@ def war_map(request: SignedInRequest, slug: str) -> HttpResponse:
             "election": asker.election,
             "legend": measures.legend(phases=phases),
             "strings": measures.strings(),
-            "summary": _summary(asker),
+            "summary": found,
             "poll_seconds": POLL_SECONDS,
+            "chart": None if found is None else _state_chart(asker),
+            "ticker": selectors.list_ticker(asker=asker),
+            "ticker_seconds": TICKER_SECONDS,
         },
     )
 
@@ -105,9 +112,74 @@ def seat_measures(request: SignedInRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def panel(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     asker = _asker(request, slug)
-    found = selectors.access_panel(asker=asker, number=number, at=clock.now())
+    at = clock.now()
+    found = selectors.access_panel(asker=asker, number=number, at=at)
+    district = selectors.find_district(election=asker.election, district_id=found.seat.district_id)
+    chart = charts.activity(
+        selectors.get_hourly(election=asker.election, at=at, ac=number),
+        caption=str(_("last 24 hours, {name}")).format(name=found.seat.name),
+        ident=f"chart-ac-{number}",
+    )
     template = "warroom/_panel.html" if _partial(request) else "warroom/panel.html"
-    return render(request, template, {"election": asker.election, "panel": found})
+    context = {
+        "election": asker.election,
+        "panel": found,
+        "chart": chart,
+        # A district's chart sums all its constituencies: only for those who see them all.
+        "district": district
+        if district is not None and selectors.may_see_district(asker, district)
+        else None,
+    }
+    return render(request, template, context)
+
+
+# Charts and the ticker -----------------------------------------------------------------------
+
+
+def _state_chart(asker: Asker) -> SafeString:
+    return charts.activity(
+        selectors.get_hourly(election=asker.election, at=clock.now()),
+        caption=str(_("last 24 hours, the whole state")),
+        ident="chart-state",
+    )
+
+
+@require_GET
+def state_chart(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The state's chart alone, for the map's poll; for those who see the state summary."""
+    asker = _asker(request, slug)
+    if not selectors.may_see_state(asker):
+        raise Http404
+    return _conditional(request, str(_state_chart(asker)).encode(), "text/html; charset=utf-8")
+
+
+@require_GET
+def district(request: SignedInRequest, slug: str, district_id: int) -> HttpResponse:
+    """A district's chart, for whoever may monitor all of its constituencies."""
+    asker = _asker(request, slug)
+    found = selectors.access_district(asker=asker, district_id=district_id)
+    chart = charts.activity(
+        selectors.get_hourly(election=asker.election, at=clock.now(), district=found),
+        caption=str(_("last 24 hours, {name} district")).format(name=found.name),
+        ident=f"chart-district-{found.id}",
+    )
+    return render(
+        request,
+        "warroom/district.html",
+        {"election": asker.election, "district": found, "chart": chart},
+    )
+
+
+@require_GET
+def ticker(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The newest alerts and publications within the person's reach, for the map's poll."""
+    asker = _asker(request, slug)
+    html = render(
+        request,
+        "warroom/_ticker.html",
+        {"election": asker.election, "ticker": selectors.list_ticker(asker=asker)},
+    )
+    return _conditional(request, html.content, html["Content-Type"])
 
 
 # The seats table -----------------------------------------------------------------------------

@@ -151,15 +151,18 @@ def test_the_seats_table_sorts_filters_and_searches(scenario):  # type: ignore[n
 def test_query_counts_are_pinned(scenario, django_assert_num_queries):  # type: ignore[no-untyped-def]
     head = client_for(scenario.cell.head)
     for url, queries, htmx in [
-        # + its phases (1), the state-summary check (2) and the summary (10), the bell (1)
-        (MAP, 19, False),
+        # + its phases (1), the state-summary check (2) and the summary (10), the state
+        # chart (2), the ticker (3), the bell (1)
+        (MAP, 24, False),
         (SUMMARY, 17, False),  # + the check (2) and the summary (10)
         (OUTLINES, 7, False),  # + districts and constituencies (2)
         (MEASURES, 18, False),  # + the measures (selectors.SEAT_QUERIES)
         (SEATS, 19, False),  # + the measures, the bell
         (SEATS, 18, True),  # the table alone
-        (panel(52), 31, True),  # + the measures, who is on duty (7), posts, alerts, holds
-        (panel(52), 32, False),  # + the bell
+        # + the measures, who is on duty (7), posts, alerts, holds, its district (1) and
+        # its chart (2)
+        (panel(52), 34, True),
+        (panel(52), 35, False),  # + the bell
     ]:
         with django_assert_num_queries(queries):
             head.get(url, headers={"HX-Request": "true"} if htmx else {})
