@@ -15,6 +15,7 @@ BENCHES = [
     "bench.stance",
     "bench.claims",
     "bench.ingest",
+    "bench.warroom",  # after ingest, which empties the monitoring tables
 ]
 
 
