@@ -39,6 +39,16 @@ UPDATE_KINDS = ("channel_post", "edited_channel_post")
 WHERE = "getUpdates"  # names the answer in a Problem; never the URL, which holds the token
 
 
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """The problems of a page of updates in the order of the updates."""
+    return sorted(problems, key=lambda problem: problem.row or 0)
+
+
+def update_named(update_id: int) -> str:
+    """One update, named in a Problem."""
+    return _("getUpdates, update %(id)s") % {"id": update_id}
+
+
 class TelegramSource(SourceBackend):
     platform = "telegram"
     # The Bot API's Message has no view count (MTProto has); ``views`` is kept if one is sent.
@@ -76,34 +86,47 @@ class TelegramSource(SourceBackend):
         self.transport = transport
 
     def fetch(self, cursor: Cursor) -> Batch:
-        params: dict[str, str | int] = {
-            "limit": LIMIT,
-            "timeout": 0,  # a short poll: the scheduler, not the request, waits
-            "allowed_updates": json.dumps(list(UPDATE_KINDS)),
-        }
-        if isinstance(cursor, int) and not isinstance(cursor, bool):
-            params["offset"] = cursor
-        updates = self._get_updates(params)
-        items, problems = [], []
-        next_offset = cursor if isinstance(cursor, int) else None
-        for position, update in enumerate(updates, start=1):
-            update_id = update.get("update_id") if isinstance(update, dict) else None
-            if not isinstance(update_id, int) or isinstance(update_id, bool):
-                problems.append(Problem(_("the update has no update_id"), WHERE, position))
-                continue
-            next_offset = max(next_offset or 0, update_id + 1)
+        items: list[RawItem] = []
+        problems: list[Problem] = []
+        updates, next_offset = self._updates(
+            cursor, kinds=UPDATE_KINDS, limit=LIMIT, problems=problems
+        )
+        for position, update_id, update in updates:
             post = update.get("channel_post") or update.get("edited_channel_post")
             if post is None:
                 continue  # another kind of update (a message to the bot): not for monitoring
             try:
                 item = self._item(post)
             except ValueError as exc:
-                where = _("getUpdates, update %(id)s") % {"id": update_id}
-                problems.append(Problem(str(exc), where, position))
+                problems.append(Problem(str(exc), update_named(update_id), position))
                 continue
             if item is not None:
                 items.append(item)
-        return Batch(items=items, cursor=next_offset, problems=problems)
+        return Batch(items=items, cursor=next_offset, problems=in_order(problems))
+
+    def _updates(
+        self, cursor: Cursor, *, kinds: Sequence[str], limit: int, problems: list[Problem]
+    ) -> tuple[list[tuple[int, int, dict[str, Any]]], int | None]:
+        """The updates after ``cursor`` (a short poll: the scheduler, not the request, waits)
+        as (position, update id, update), and the offset to resume from; an update without
+        an id is reported in ``problems`` and skipped."""
+        params: dict[str, str | int] = {
+            "limit": limit,
+            "timeout": 0,
+            "allowed_updates": json.dumps(list(kinds)),
+        }
+        if isinstance(cursor, int) and not isinstance(cursor, bool):
+            params["offset"] = cursor
+        found = []
+        next_offset = cursor if isinstance(cursor, int) else None
+        for position, update in enumerate(self._get_updates(params), start=1):
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                problems.append(Problem(_("the update has no update_id"), WHERE, position))
+                continue
+            next_offset = max(next_offset or 0, update_id + 1)
+            found.append((position, update_id, update))
+        return found, next_offset
 
     def _get_updates(self, params: dict[str, str | int]) -> list[Any]:
         client = httpx.Client(

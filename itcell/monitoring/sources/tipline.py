@@ -34,17 +34,21 @@ from itcell.core.errors import Problem
 from itcell.monitoring.errors import Malformed, Misconfigured, TooLarge, Unreachable
 from itcell.monitoring.sources.base import Batch, Cursor
 from itcell.monitoring.sources.http import read_body
-from itcell.monitoring.sources.telegram import DEFAULT_MAX_BYTES, TELEGRAM_URL, TelegramSource
+from itcell.monitoring.sources.telegram import (
+    DEFAULT_MAX_BYTES,
+    TELEGRAM_URL,
+    TelegramSource,
+    in_order,
+    update_named,
+)
 from itcell.publishing.connectors.http import tls_context
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024  # as the tip form's screenshots
 # Photos are held in memory until the batch is stored: a short page bounds a poll's memory.
 LIMIT = 20
-ALLOWED_UPDATES = json.dumps(["message"])
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 START = re.compile(r"^/start(?:@\w+)?(?:\s+(\S*))?\s*$")
-WHERE = "getUpdates"
 
 
 @dataclass(frozen=True)
@@ -112,33 +116,25 @@ class TiplineSource(TelegramSource):
     def fetch(self, cursor: Cursor) -> BotMessages:
         if not self.has_bot:
             return BotMessages(items=(), cursor=cursor)
-        params: dict[str, str | int] = {
-            "limit": LIMIT,
-            "timeout": 0,
-            "allowed_updates": ALLOWED_UPDATES,
-        }
-        if isinstance(cursor, int) and not isinstance(cursor, bool):
-            params["offset"] = cursor
-        updates = self._get_updates(params)
-        messages, problems = [], []
-        next_offset = cursor if isinstance(cursor, int) else None
-        for position, update in enumerate(updates, start=1):
-            update_id = update.get("update_id") if isinstance(update, dict) else None
-            if not isinstance(update_id, int) or isinstance(update_id, bool):
-                problems.append(Problem(_("the update has no update_id"), WHERE, position))
-                continue
-            next_offset = max(next_offset or 0, update_id + 1)
-            where = _("getUpdates, update %(id)s") % {"id": update_id}
+        messages: list[BotMessage] = []
+        problems: list[Problem] = []
+        updates, next_offset = self._updates(
+            cursor, kinds=("message",), limit=LIMIT, problems=problems
+        )
+        for position, update_id, update in updates:
+            named = update_named(update_id)
             try:
                 message = self._message(update_id, update.get("message"))
             except ValueError as exc:
-                problems.append(Problem(str(exc), where, position))
+                problems.append(Problem(str(exc), named, position))
                 continue
             if message is not None:
                 if message.photo_refused:
-                    problems.append(Problem(message.photo_refused, where, position))
+                    problems.append(Problem(message.photo_refused, named, position))
                 messages.append(message)
-        return BotMessages(items=(), cursor=next_offset, problems=problems, messages=messages)
+        return BotMessages(
+            items=(), cursor=next_offset, problems=in_order(problems), messages=messages
+        )
 
     def send_message(self, *, chat_id: int, text: str, reply_to: int | None = None) -> None:
         """Answer a sender (sendMessage); a ``SourceError`` when Telegram refuses."""
