@@ -124,6 +124,13 @@
     for (const layer of Object.values(layers)) layer.setStyle(style(layer.feature));
     drawLegend();
     el.dataset.measure = measure().key;
+    // The drawing is named for screen readers by what colours it; the legend gives the key
+    // and the list above opens a constituency (paths take no keyboard focus).
+    const drawing = el.querySelector(".leaflet-overlay-pane svg");
+    if (drawing) {
+      drawing.setAttribute("role", "img");
+      drawing.setAttribute("aria-label", el.getAttribute("aria-label") + ": " + measure().label);
+    }
   }
 
   function openPanel(number) {
