@@ -384,6 +384,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"]),
             models.Index(fields=["channel", "state"]),
+            models.Index(fields=["state", "finished_at"], name="delivery_state_finished"),
         ]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
