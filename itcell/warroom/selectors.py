@@ -7,6 +7,7 @@ mentions come from ``monitoring.HourlyCount`` (never from items), and who is on 
 read of the roster (``organisation.selectors.list_duties``).
 """
 
+import hashlib
 import json
 import unicodedata
 from collections import defaultdict
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncHour
 from django.http import Http404
 from django.utils.translation import get_language
@@ -69,6 +70,11 @@ WAR_ROOM = Action.MONITOR
 MENTION_HOURS = 24
 #: How many queries ``list_seats`` makes, for any number of constituencies (tests pin it).
 SEAT_QUERIES = 13
+#: How many of them read the ``Basis`` (roster, calendar, alliance), which an answer after
+#: ``measures_version`` does not read again.
+BASIS_QUERIES = 8
+#: How many queries ``measures_version`` makes: the basis and a fingerprint of five tables.
+VERSION_QUERIES = BASIS_QUERIES + 5
 
 
 class Staffing(StrEnum):
@@ -152,10 +158,105 @@ def _may_see(asker: Asker, number: int) -> bool:
     return asker.may(WAR_ROOM, Target(acs=frozenset({number})))
 
 
-def list_seats(*, asker: Asker, at: datetime) -> list[Seat]:
-    """The measures of every constituency the person may monitor, by number."""
-    seats = _measure(election=asker.election, at=at)
+def _numbers_in_reach(asker: Asker) -> frozenset[int] | None:
+    """The constituencies the person may monitor, or None for all: what narrows the
+    measures' queries before ``Asker.may`` decides each seat."""
+    reach = _reach(asker)
+    return None if reach is None else frozenset(reach[1])
+
+
+def list_seats(*, asker: Asker, at: datetime, basis: "Basis | None" = None) -> list[Seat]:
+    """The measures of every constituency the person may monitor, by number; ``basis``
+    when ``measures_version`` has read it already."""
+    numbers = _numbers_in_reach(asker)
+    seats = _measure(election=asker.election, at=at, numbers=numbers, basis=basis)
     return [s for s in seats if _may_see(asker, s.number)]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the measures read besides the counts, exactly, for the instant: who answers for
+    each constituency (their staffing changes at shift boundaries, which can fall at any
+    second), the calendar (silence windows) and the alliance's candidates. Small tables."""
+
+    staffing: dict[int, tuple[Staffing, int]]
+    calendar: Any  # elections.calendar.Calendar
+    alliance: dict[int, tuple[str, bool, str, str]]
+
+
+def _basis(election: Election, at: datetime, numbers: Collection[int] | None) -> Basis:
+    return Basis(
+        staffing=_staffing(election, at, numbers),
+        calendar=get_calendar(election=election),
+        alliance=_alliance(election, numbers),
+    )
+
+
+def measures_version(*, asker: Asker, at: datetime) -> tuple[str, Basis]:
+    """A version of what ``list_seats`` would answer for the person at ``at``, cheaper than
+    the answer (the map polls it every few seconds and nearly always finds it unchanged):
+    the basis exactly, and for the counts a fingerprint of the rows they read, each through
+    an index. Any change to an underlying row changes it; the same version means the same
+    answer. Returns the basis too, so an answer built after it reads it once."""
+    election = asker.election
+    numbers = _numbers_in_reach(asker)
+    basis = _basis(election, at, numbers)
+    today = day_window(at.astimezone(IST).date())
+    current = hour_of(at)
+    statuses = sorted(
+        (n, basis.calendar.ac_status(n, at))
+        for n in basis.calendar.poll_close
+        if numbers is None or n in numbers
+    )
+    # Sets as (how many, sum of ids): an entry leaving and another joining changes both
+    # sums unless by coincidence; updated_at catches edits (a post's constituencies).
+    posts = Post.objects.filter(election=election).aggregate(
+        waiting=Count("id", filter=Q(state__in=AWAITING_REVIEW)),
+        waiting_ids=Sum("id", filter=Q(state__in=AWAITING_REVIEW)),
+        last=Max("updated_at"),
+    )
+    links = Post.acs.through.objects.aggregate(last=Max("id"))
+    # Published today: the index (state, finished_at); a withdrawal leaves the set.
+    published = Delivery.objects.filter(
+        state=Delivery.State.PUBLISHED,
+        finished_at__gte=today.start,
+        finished_at__lt=today.end,
+    ).aggregate(n=Count("id"), ids=Sum("id"))
+    alerts = Alert.objects.filter(election=election).aggregate(
+        open=Count("id", filter=Q(state=Alert.State.OPEN)),
+        open_ids=Sum("id", filter=Q(state=Alert.State.OPEN)),
+        last=Max("updated_at"),
+    )
+    # Ingest adds to the counts in place and a stance label moves an item between them:
+    # a checksum of the rows the mentions sum (the covering index hourlycount_party_hour).
+    mentions = HourlyCount.objects.filter(
+        election=election,
+        party=ALL_PARTIES,
+        ac_number__gt=ALL_ACS,
+        hour__gt=current - timedelta(hours=MENTION_HOURS),
+        hour__lte=current,
+    ).aggregate(
+        n=Sum("count"),
+        by_ac=Sum(F("count") * F("ac_number")),
+        **{
+            f"by_{stance}": Sum("count", filter=Q(stance=stance))
+            for stance in (Stance.FOR, Stance.AGAINST, Stance.NEUTRAL)
+        },
+    )
+    parts = (
+        sorted(numbers) if numbers is not None else None,
+        current.isoformat(),
+        today.start.isoformat(),
+        sorted(basis.staffing.items()),
+        statuses,
+        sorted(basis.alliance.items()),
+        sorted(posts.items()),
+        sorted(links.items()),
+        sorted(published.items()),
+        sorted(alerts.items()),
+        sorted(mentions.items()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32], basis
 
 
 def _count_by_ac(rows: Iterable[dict[str, Any]], key: str) -> dict[int, int]:
@@ -247,10 +348,14 @@ def _alliance(
 
 
 def _measure(
-    *, election: Election, at: datetime, numbers: Collection[int] | None = None
+    *,
+    election: Election,
+    at: datetime,
+    numbers: Collection[int] | None = None,
+    basis: Basis | None = None,
 ) -> list[Seat]:
     """The measures of the election's constituencies (or of ``numbers``), in
-    ``SEAT_QUERIES`` queries."""
+    ``SEAT_QUERIES`` queries (``BASIS_QUERIES`` fewer with ``basis``)."""
 
     def only(rows: Any, field: str) -> Any:
         return rows if numbers is None else rows.filter(**{f"{field}__in": list(numbers)})
@@ -265,8 +370,9 @@ def _measure(
         "ac__district__name_hi",
         "phase__number",
     )
-    calendar = get_calendar(election=election)
-    staffing = _staffing(election, at, numbers)
+    if basis is None:
+        basis = _basis(election, at, numbers)
+    calendar, staffing = basis.calendar, basis.staffing
     today = day_window(at.astimezone(IST).date())
     targets = Post.acs.through.objects.filter(post__election=election)
     published = _count_by_ac(
@@ -310,7 +416,7 @@ def _measure(
         .annotate(n=Sum("count"))
     ):
         mentions[row["ac_number"]][row["stance"]] = row["n"]
-    alliance = _alliance(election, numbers)
+    alliance = basis.alliance
     seats = []
     for number, name_en, name_hi, reservation, district_id, d_en, d_hi, phase in polls:
         level, on_duty = staffing.get(number, (Staffing.NONE, 0))
@@ -524,7 +630,11 @@ def get_state_summary(*, election: Election, at: datetime) -> StateSummary:
     posts = Post.objects.filter(election=election, state__in=AWAITING_REVIEW).aggregate(
         n=Count("id"), oldest=Min("submitted_at")
     )
-    deliveries = Delivery.objects.filter(post__election=election).aggregate(
+    # Only the states the summary counts (the index on state): not every delivery ever.
+    deliveries = Delivery.objects.filter(
+        post__election=election,
+        state__in=[Delivery.State.UNCONFIRMED, Delivery.State.PENDING, Delivery.State.RETRYING],
+    ).aggregate(
         unconfirmed=Count("id", filter=Q(state=Delivery.State.UNCONFIRMED)),
         held=Count(
             "id",

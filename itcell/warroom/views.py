@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -101,11 +102,23 @@ def outlines(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def seat_measures(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Every constituency's measures within the person's reach, as JSON keyed by number."""
+    """Every constituency's measures within the person's reach, as JSON keyed by number.
+
+    The ETag is the measures' version (``selectors.measures_version``), not the body's
+    hash: the map polls this every few seconds, and an unchanged answer is a 304 without
+    counting anything."""
     asker = _asker(request, slug)
-    seats = selectors.list_seats(asker=asker, at=clock.now())
-    body = json.dumps({"seats": measures.as_json(seats)}, separators=(",", ":")).encode()
-    return _conditional(request, body, "application/json")
+    at = clock.now()
+    version, basis = selectors.measures_version(asker=asker, at=at)
+    etag = f'"m-{version}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        seats = selectors.list_seats(asker=asker, at=at, basis=basis)
+        body = json.dumps({"seats": measures.as_json(seats)}, separators=(",", ":")).encode()
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_GET
@@ -247,6 +260,8 @@ def seats(request: SignedInRequest, slug: str) -> HttpResponse:
     districts = sorted({(s.district_id, s.district) for s in everything}, key=lambda d: d[1])
     context = {
         "election": asker.election,
+        # Each row links its panel: one reverse() for the table, not two per row.
+        "panel_prefix": reverse("warroom:panel", args=[asker.election.slug, 0])[:-2],
         "rows": [(s, measures.STAFFING_LABELS[s.staffing]) for s in shown],
         "total": len(everything),
         "where": where,

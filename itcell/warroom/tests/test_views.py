@@ -1,13 +1,21 @@
 """The war room's screens over HTTP: who may see what, conditional answers, pinned queries."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.test import Client
 
 from conftest import PASSWORD
-from itcell.monitoring.models import Alert
-from itcell.warroom.tests.conftest import SLUG, alert
+from itcell.core import clock
+from itcell.elections.models import AssemblyConstituency
+from itcell.monitoring.models import Alert, HourlyCount
+from itcell.organisation.models import Shift
+from itcell.publishing.models import Delivery
+from itcell.publishing.services.posts import submit_post
+from itcell.warroom.selectors import VERSION_QUERIES
+from itcell.warroom.tests.conftest import SLUG, alert, mentions, published
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +111,79 @@ def test_a_new_alert_changes_the_measures_etag(scenario):  # type: ignore[no-unt
     assert fresh.json()["seats"]["53"]["alerts_open"] == 1
 
 
+def _dismiss_the_alert(scenario) -> None:  # type: ignore[no-untyped-def]
+    scenario.alert.state = Alert.State.DISMISSED
+    scenario.alert.save()
+
+
+def _submit_another_post(scenario) -> None:  # type: ignore[no-untyped-def]
+    submit_post(post=scenario.cell.draft(title="Another"), author=scenario.cell.writer)
+
+
+def _publish_another_post(scenario) -> None:  # type: ignore[no-untyped-def]
+    published(scenario.cell, at=clock.now() - timedelta(minutes=5), title="Another")
+
+
+def _withdraw_todays_delivery(scenario) -> None:  # type: ignore[no-untyped-def]
+    Delivery.objects.filter(post=scenario.published).update(state=Delivery.State.WITHDRAWN)
+
+
+def _target_another_constituency(scenario) -> None:  # type: ignore[no-untyped-def]
+    scenario.waiting.acs.add(
+        AssemblyConstituency.objects.get(state=scenario.cell.election.state, number=53)
+    )
+
+
+def _count_another_mention(scenario) -> None:  # type: ignore[no-untyped-def]
+    HourlyCount.objects.filter(ac_number=52, stance="for", party="").update(count=F("count") + 1)
+
+
+def _label_a_mention_against(scenario) -> None:  # type: ignore[no-untyped-def]
+    # An analyst's label moves the item between stances: the total stays the same.
+    HourlyCount.objects.filter(ac_number=52, stance="for", party="").update(count=F("count") - 1)
+    mentions(scenario.source, 52, "neutral", 1)
+
+
+def _end_the_shift(scenario) -> None:  # type: ignore[no-untyped-def]
+    Shift.objects.filter(user=scenario.cell.lead).update(checked_out_at=clock.now())
+
+
+def _next_hour(scenario) -> None:  # type: ignore[no-untyped-def]
+    clock.set_now(clock.now() + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _dismiss_the_alert,
+        _submit_another_post,
+        _publish_another_post,
+        _withdraw_todays_delivery,
+        _target_another_constituency,
+        _count_another_mention,
+        _label_a_mention_against,
+        _end_the_shift,
+        _next_hour,
+    ],
+)
+def test_a_change_to_what_the_measures_read_changes_their_etag(scenario, change):  # type: ignore[no-untyped-def]
+    client = client_for(scenario.cell.head)
+    first = client.get(MEASURES)
+    assert client.get(MEASURES, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    change(scenario)
+    fresh = client.get(MEASURES, headers={"If-None-Match": first["ETag"]})
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != first["ETag"]
+    # The new ETag is the new answer's: asked again, it is a 304.
+    assert client.get(MEASURES, headers={"If-None-Match": fresh["ETag"]}).status_code == 304
+
+
+def test_the_measures_etag_is_the_persons(scenario):  # type: ignore[no-untyped-def]
+    head = client_for(scenario.cell.head).get(MEASURES)["ETag"]
+    lead = client_for(scenario.cell.lead).get(MEASURES)["ETag"]
+    assert head != lead
+
+
 def test_outlines_are_geojson_of_every_constituency_and_district(scenario):  # type: ignore[no-untyped-def]
     body = json.loads(client_for(scenario.cell.head).get(OUTLINES).content)
     kinds = [f["properties"]["kind"] for f in body["features"]]
@@ -156,7 +237,9 @@ def test_query_counts_are_pinned(scenario, django_assert_num_queries):  # type: 
         (MAP, 24, False),
         (SUMMARY, 17, False),  # + the check (2) and the summary (10)
         (OUTLINES, 7, False),  # + districts and constituencies (2)
-        (MEASURES, 18, False),  # + the measures (selectors.SEAT_QUERIES)
+        # + the measures' version (selectors.VERSION_QUERIES) and the measures without
+        # the basis the version read (SEAT_QUERIES - BASIS_QUERIES)
+        (MEASURES, 23, False),
         (SEATS, 19, False),  # + the measures, the bell
         (SEATS, 18, True),  # the table alone
         # + the measures, who is on duty (7), posts, alerts, holds, its district (1) and
@@ -166,3 +249,6 @@ def test_query_counts_are_pinned(scenario, django_assert_num_queries):  # type: 
     ]:
         with django_assert_num_queries(queries):
             head.get(url, headers={"HX-Request": "true"} if htmx else {})
+    etag = head.get(MEASURES)["ETag"]
+    with django_assert_num_queries(5 + VERSION_QUERIES):  # the version alone
+        assert head.get(MEASURES, headers={"If-None-Match": etag}).status_code == 304
