@@ -49,6 +49,9 @@ def test_war_room_fits_a_phone_named_legible_by_keyboard(page, war_room, languag
     # The map's measure, by keyboard: Tab to the select, an arrow key recolours the map.
     page.goto(SCREENS["map"])
     expect(page.locator("#map[data-ready=true]")).to_be_attached()
+    # Leaflet's zoom buttons are named in the page's language, not Leaflet's English.
+    zoom_in = page.locator("#map").get_attribute("data-zoom-in") or ""
+    expect(page.get_by_role("button", name=zoom_in, exact=True)).to_be_visible()
     tab_to(page, "#measure")
     page.keyboard.press("ArrowDown")
     expect(page.locator("#map")).to_have_attribute("data-measure", "posts_today")

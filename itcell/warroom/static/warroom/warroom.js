@@ -35,7 +35,11 @@
   let layers = {};
   let scale = null;
 
-  const map = L.map(el, { zoomSnap: 0.25, attributionControl: false, minZoom: 5 });
+  const map = L.map(el, {
+    zoomSnap: 0.25, attributionControl: false, minZoom: 5, zoomControl: false,
+  });
+  // Leaflet's own zoom buttons are named in English; these are named in the page's language.
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
 
   function measure() {
     return legend.find((m) => m.key === select.value) || legend[0];
