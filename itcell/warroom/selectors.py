@@ -13,12 +13,11 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncHour
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -210,10 +209,10 @@ def measures_version(*, asker: Asker, at: datetime) -> tuple[str, Basis]:
     )
     # Sets as (how many, sum of ids): an entry leaving and another joining changes both
     # sums unless by coincidence; updated_at catches edits (a post's constituencies).
-    posts = Post.objects.filter(election=election).aggregate(
-        waiting=Count("id", filter=Q(state__in=AWAITING_REVIEW)),
-        waiting_ids=Sum("id", filter=Q(state__in=AWAITING_REVIEW)),
-        last=Max("updated_at"),
+    # The waiting posts through the index (election, state); a waiting post's edit (its
+    # constituencies) moves its updated_at, a published one is not edited.
+    posts = Post.objects.filter(election=election, state__in=AWAITING_REVIEW).aggregate(
+        waiting=Count("id"), waiting_ids=Sum("id"), last=Max("updated_at")
     )
     links = Post.acs.through.objects.aggregate(last=Max("id"))
     # Published today: the index (state, finished_at); a withdrawal leaves the set.
@@ -374,21 +373,26 @@ def _measure(
         basis = _basis(election, at, numbers)
     calendar, staffing = basis.calendar, basis.staffing
     today = day_window(at.astimezone(IST).date())
-    targets = Post.acs.through.objects.filter(post__election=election)
+    # The few posts first (through their indexes), then their links: not every link of
+    # the election joined to its posts. Deliveries by channel, as in get_state_summary.
+    targets = Post.acs.through.objects.all()
+    out_today = Delivery.objects.filter(
+        channel__election=election,
+        state=Delivery.State.PUBLISHED,
+        finished_at__gte=today.start,
+        finished_at__lt=today.end,
+    ).values("post_id")
+    in_review = Post.objects.filter(election=election, state__in=AWAITING_REVIEW).values("pk")
     published = _count_by_ac(
         only(targets, "assemblyconstituency__number")
-        .filter(
-            post__deliveries__state=Delivery.State.PUBLISHED,
-            post__deliveries__finished_at__gte=today.start,
-            post__deliveries__finished_at__lt=today.end,
-        )
+        .filter(post_id__in=out_today)
         .values("assemblyconstituency__number")
         .annotate(n=Count("post_id", distinct=True)),
         "assemblyconstituency__number",
     )
     waiting = _count_by_ac(
         only(targets, "assemblyconstituency__number")
-        .filter(post__state__in=AWAITING_REVIEW)
+        .filter(post_id__in=in_review)
         .values("assemblyconstituency__number")
         .annotate(n=Count("post_id", distinct=True)),
         "assemblyconstituency__number",
@@ -630,18 +634,17 @@ def get_state_summary(*, election: Election, at: datetime) -> StateSummary:
     posts = Post.objects.filter(election=election, state__in=AWAITING_REVIEW).aggregate(
         n=Count("id"), oldest=Min("submitted_at")
     )
-    # Only the states the summary counts (the index on state): not every delivery ever.
-    deliveries = Delivery.objects.filter(
-        post__election=election,
-        state__in=[Delivery.State.UNCONFIRMED, Delivery.State.PENDING, Delivery.State.RETRYING],
-    ).aggregate(
-        unconfirmed=Count("id", filter=Q(state=Delivery.State.UNCONFIRMED)),
-        held=Count(
-            "id",
-            filter=Q(
-                state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], reason=Reason.HELD
-            ),
-        ),
+    # Only the deliveries the summary counts (the index on state), not every one ever; by
+    # channel, not post: a delivery goes to a channel of its post's election (services.posts
+    # checks it), and the election's few channels are cheaper to join than all its posts.
+    held = Q(state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], reason=Reason.HELD)
+    deliveries = (
+        Delivery.objects.filter(channel__election=election)
+        .filter(Q(state=Delivery.State.UNCONFIRMED) | held)
+        .aggregate(
+            unconfirmed=Count("id", filter=Q(state=Delivery.State.UNCONFIRMED)),
+            held=Count("id", filter=held),
+        )
     )
     calendar = get_calendar(election=election)
     return StateSummary(
@@ -754,7 +757,7 @@ def get_hourly(
         )
     said = dict(mentions.values("hour").annotate(n=Sum("count")).values_list("hour", "n"))
     deliveries = Delivery.objects.filter(
-        post__election=election,
+        channel__election=election,  # as in get_state_summary: not a join of every post
         state=Delivery.State.PUBLISHED,
         finished_at__gte=hours[0],
         finished_at__lt=hours[-1] + timedelta(hours=1),
@@ -763,13 +766,20 @@ def get_hourly(
         deliveries = deliveries.filter(post__acs__number=ac)
     elif district is not None:
         deliveries = deliveries.filter(post__acs__number__in=list(district.numbers))
-    published = dict(
-        deliveries.annotate(at_hour=TruncHour("finished_at", tzinfo=UTC))
-        .values("at_hour")
-        # distinct: a post for two of the district's constituencies joins twice
-        .annotate(n=Count("id", distinct=True))
-        .values_list("at_hour", "n")
+    # One count per hour by comparisons, not a truncation per row (on SQLite that is a
+    # Python function called for every delivery); distinct: a post for two of the
+    # district's constituencies joins twice.
+    counted = deliveries.aggregate(
+        **{
+            f"h{n}": Count(
+                "id",
+                distinct=True,
+                filter=Q(finished_at__gte=hour, finished_at__lt=hour + timedelta(hours=1)),
+            )
+            for n, hour in enumerate(hours)
+        }
     )
+    published = {hour: counted[f"h{n}"] for n, hour in enumerate(hours)}
     return Hourly(
         hours=hours,
         posts=tuple(published.get(h, 0) for h in hours),
@@ -839,7 +849,7 @@ def list_ticker(*, asker: Asker, limit: int = TICKER_ENTRIES) -> list[TickerEntr
     election = asker.election
     alerts = Alert.objects.filter(election=election)
     deliveries = Delivery.objects.filter(
-        post__election=election, state=Delivery.State.PUBLISHED
+        channel__election=election, state=Delivery.State.PUBLISHED
     ).exclude(finished_at=None)
     reach = _reach(asker)
     if reach is not None:

@@ -2,8 +2,9 @@
 map reads, a constituency's panel, and the seats table. Each finds the person's reach
 (``Asker``, the monitoring read: ``selectors.WAR_ROOM``), calls a selector and renders.
 
-The map polls its measures and the summary: those answers carry an ETag (a hash of the
-body), so a poll that finds nothing changed gets an empty 304."""
+The map polls its measures and the summary: those answers carry an ETag (the summary's a
+hash of the body; the measures' a version read before counting anything, as they are the
+costly one), so a poll that finds nothing changed gets an empty 304."""
 
 import hashlib
 import json
