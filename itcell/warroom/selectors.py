@@ -767,13 +767,13 @@ def get_hourly(
     elif district is not None:
         deliveries = deliveries.filter(post__acs__number__in=list(district.numbers))
     # One count per hour by comparisons, not a truncation per row (on SQLite that is a
-    # Python function called for every delivery); distinct: a post for two of the
-    # district's constituencies joins twice.
+    # Python function called for every delivery); distinct only for a district, where a
+    # post for two of its constituencies joins twice.
     counted = deliveries.aggregate(
         **{
             f"h{n}": Count(
                 "id",
-                distinct=True,
+                distinct=district is not None,
                 filter=Q(finished_at__gte=hour, finished_at__lt=hour + timedelta(hours=1)),
             )
             for n, hour in enumerate(hours)
