@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("itcell.compliance.urls")),
     path("", include("itcell.monitoring.urls")),
     path("", include("itcell.warroom.urls")),
+    path("", include("itcell.playbook.urls")),
+    path("", include("itcell.playbook.training_urls")),
     path("", include("itcell.elections.urls")),
 ]

@@ -51,6 +51,8 @@ class Action(StrEnum):
     MANAGE_CHANNELS = "manage_channels"  # add channels, set their credentials, pause them
     MONITOR = "monitor"  # work the monitoring feed and alerts
     TRAIN = "train"  # run training and workshops
+    SET_CORE_TRAINING = "set_core_training"  # choose the modules a member passes before submitting
+    EDIT_PLAYBOOK = "edit_playbook"  # review talking points; guidance, templates, the calendar
     VIEW_AUDIT = "view_audit"
     OVERRIDE_FINDING = "override_finding"  # let a compliance finding pass, with a reason
     KEEP_COMPLIANCE = "keep_compliance"  # MCMC applications, the ledger, takedowns, AI register
@@ -67,6 +69,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             Action.APPROVE,
             Action.PAUSE_PUBLISHING,
             Action.MONITOR,
+            Action.EDIT_PLAYBOOK,
             Action.VIEW_AUDIT,
             Action.OVERRIDE_FINDING,
             Action.KEEP_COMPLIANCE,
