@@ -189,6 +189,7 @@ def _raise_claim_alert(match: ClaimMatch) -> None:
         hour=hour_of(item.published_at),
         ac_number=int(ac) if ac else None,
         figures={"score": match.score},
+        severity=Alert.Severity.HIGH,
         claim_id=match.claim_id,
         item=item,
     )
@@ -247,6 +248,7 @@ def _raise(
     hour: datetime,
     ac_number: int | None,
     figures: dict[str, Any],
+    severity: int,
     claim_id: int | None = None,
     item: Item | None = None,
     district: str = "",
@@ -267,6 +269,7 @@ def _raise(
         key=key,
         hour=hour,
         ac_number=ac_number,
+        severity=severity,
         desk=to.desk,
         figures=figures,
         claim_id=claim_id,
@@ -376,6 +379,7 @@ def alert_large_accounts(
                 "author": item.author,
                 "candidate": key.partition(":")[2],
             },
+            severity=Alert.Severity.HIGH,
             item=item,
         )
         if alert is not None:
@@ -432,6 +436,7 @@ def raise_spike_alerts(
         kind, _sep, name = spike.key.partition(":")
         if kind == Kind.AC:
             spiked_acs[spike.hour].add(int(name))
+    focus = focus_seats(election=election) if spiked_acs else set()
     raised = []
     for spike in found:
         kind, _sep, name = spike.key.partition(":")
@@ -445,11 +450,21 @@ def raise_spike_alerts(
             hour=spike.hour,
             ac_number=_ac_of(kind, name),
             figures=spike.figures(),
+            severity=spike_severity(kind, name, focus),
             district=name if kind == Kind.DISTRICT else "",
         )
         if alert is not None:
             raised.append(alert)
     return raised
+
+
+def spike_severity(kind: str, name: str, focus: set[int]) -> int:
+    """A spike in a focus seat is high, in another seat or a district medium, in a
+    state-wide topic (a party, a candidate, a leader) low. Known misinformation repeated and
+    a large account naming a focus seat's candidate are always high."""
+    if kind == Kind.AC:
+        return Alert.Severity.HIGH if int(name) in focus else Alert.Severity.MEDIUM
+    return Alert.Severity.MEDIUM if kind == Kind.DISTRICT else Alert.Severity.LOW
 
 
 def _explained(election: Election, spike: spikes.Spike, acs: set[int]) -> bool:

@@ -511,6 +511,13 @@ class Alert(TimeStampedModel):
         CLAIM = "claim", _("Known claim")
         MENTION = "mention", _("Large account")
 
+    class Severity(models.IntegerChoices):
+        """How soon to look (``alerts.severity_of``): set when raised, ordered high first."""
+
+        HIGH = 3, _("High")
+        MEDIUM = 2, _("Medium")
+        LOW = 1, _("Low")
+
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         RESPONDED = "responded", _("Response drafted")
@@ -525,6 +532,9 @@ class Alert(TimeStampedModel):
     key = models.CharField(_("key"), max_length=80)
     hour = models.DateTimeField(_("hour (UTC)"))  # the spike's hour; a claim match's item hour
     ac_number = models.PositiveSmallIntegerField(_("AC number"), null=True, blank=True)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
     desk = models.ForeignKey(
         "organisation.Desk", on_delete=models.PROTECT, related_name="+", verbose_name=_("desk")
     )

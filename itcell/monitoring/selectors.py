@@ -206,11 +206,12 @@ def alert_target(alert: Alert) -> Target:
 
 
 def list_alerts(*, asker: Asker, state: str = Alert.State.OPEN, limit: int = 200) -> list[Alert]:
-    """Alerts within the person's reach (their desks' and their area's), newest first."""
+    """Alerts within the person's reach (their desks' and their area's), the most severe
+    first, then the newest."""
     alerts = (
         Alert.objects.filter(election=asker.election, state=state)
         .select_related("desk", "claim", "item", "post")
-        .order_by("-created_at")[:limit]
+        .order_by("-severity", "-created_at")[:limit]
     )
     return [a for a in alerts if asker.may(Action.MONITOR, alert_target(a))]
 

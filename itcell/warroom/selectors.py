@@ -533,7 +533,7 @@ class Panel:
     seat: Seat
     on_duty: OnDuty
     posts: list[Post]  # the latest, with their deliveries
-    alerts: list[Alert]  # open, newest first
+    alerts: list[Alert]  # open, the most severe first, then the newest
     held: int  # deliveries held by an election rule
 
     @property
@@ -569,7 +569,7 @@ def access_panel(*, asker: Asker, number: int, at: datetime, posts: int = 5) -> 
         alerts=list(
             Alert.objects.filter(election=election, ac_number=number, state=Alert.State.OPEN)
             .select_related("claim")
-            .order_by("-created_at")
+            .order_by("-severity", "-created_at")
         ),
         held=Delivery.objects.filter(
             post__election=election,
@@ -594,7 +594,7 @@ class StateSummary:
     unconfirmed: int  # deliveries that may or may not have been published
     held: int  # deliveries an election rule holds
     open_takedowns: int
-    alerts_open: dict[str, int] = field(default_factory=dict)  # by kind
+    alerts_open: dict[int, int] = field(default_factory=dict)  # by severity
     silent_now: int = 0
     next_silence: tuple[int, Window] | None = None  # (phase, window)
 
@@ -607,12 +607,12 @@ class StateSummary:
         return sum(self.alerts_open.values())
 
     @property
-    def alerts_by_kind(self) -> list[tuple[str, int]]:
-        """(kind's label, open alerts) in the kinds' order, kinds with none left out."""
+    def alerts_by_severity(self) -> list[tuple[Alert.Severity, int]]:
+        """(severity, open alerts), high first, severities with none left out."""
         return [
-            (str(kind.label), self.alerts_open[kind])
-            for kind in Alert.Kind
-            if self.alerts_open.get(kind)
+            (severity, self.alerts_open[severity])
+            for severity in Alert.Severity
+            if self.alerts_open.get(severity)
         ]
 
     @property
@@ -661,9 +661,9 @@ def get_state_summary(*, election: Election, at: datetime) -> StateSummary:
         open_takedowns=Takedown.objects.filter(election=election, closed_at=None).count(),
         alerts_open=dict(
             Alert.objects.filter(election=election, state=Alert.State.OPEN)
-            .values("kind")
+            .values("severity")
             .annotate(n=Count("id"))
-            .values_list("kind", "n")
+            .values_list("severity", "n")
         ),
         silent_now=len(calendar.silent_acs(at)),
         next_silence=calendar.next_silence(at),

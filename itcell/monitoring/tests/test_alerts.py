@@ -85,6 +85,7 @@ def test_a_spike_alerts_the_acs_desk_once_with_its_statistic(
     with django_capture_on_commit_callbacks(execute=True):
         [alert] = raise_spike_alerts(election=cell.election, now=NOW)
     assert (alert.kind, alert.ac_number, alert.desk) == (Alert.Kind.SPIKE, 52, cell.desk)
+    assert alert.severity == Alert.Severity.MEDIUM  # the party does not stand in AC 52 here
     assert alert.figures["current"] == 20
     assert alert.figures["baseline_mean"] == 1.0
     assert alert.figures["baseline_hours"] == 12
@@ -147,6 +148,10 @@ def test_a_districts_spike_alerts_its_desk_and_a_partys_alerts_hq(
         ("district:Kishanganj", district_desk, None),
         ("party:RJD", cell.hq, None),
     }
+    assert {a.key: a.severity for a in alerts} == {
+        "district:Kishanganj": Alert.Severity.MEDIUM,
+        "party:RJD": Alert.Severity.LOW,  # a state-wide topic
+    }
     district_alert = next(a for a in alerts if a.key == "district:Kishanganj")
     assert str(title_of(district_alert)) == "Spike in Kishanganj district"
     assert district_alert.figures["current"] == 15
@@ -155,6 +160,14 @@ def test_a_districts_spike_alerts_its_desk_and_a_partys_alerts_hq(
         "party=RJD",
     ]
     assert Notification.objects.filter(recipient=watcher, kind="alert").count() == 1
+
+
+def test_a_spike_in_a_focus_seat_is_high(cell: Cell, source) -> None:  # type: ignore[no-untyped-def]
+    cell.election.own_party = Party.objects.get(candidacies__name="Lakhan Lal Pandit")
+    cell.election.save()
+    feed(source, history(12) | burst(20))
+    [alert] = raise_spike_alerts(election=cell.election, now=NOW)
+    assert (alert.key, alert.severity) == ("ac:52", Alert.Severity.HIGH)
 
 
 def test_an_acs_burst_is_one_alert_not_one_for_its_district_too(cell: Cell, source) -> None:  # type: ignore[no-untyped-def]
@@ -189,6 +202,7 @@ def test_a_large_account_naming_a_focus_seats_candidate_alerts_the_seats_desk(
     [alert] = Alert.objects.filter(kind=Alert.Kind.MENTION)
     assert (alert.ac_number, alert.desk, alert.item.external_id) == (52, cell.desk, "big")
     assert alert.key == "mention:52:Lakhan Lal Pandit"  # once per candidate per hour
+    assert alert.severity == Alert.Severity.HIGH
     assert str(title_of(alert)) == "A large account names Lakhan Lal Pandit (AC 52)"
     assert str(describe(alert)) == (
         "@bignews, followed by 250,000, wrote about a focus seat's candidate."
@@ -219,6 +233,7 @@ def test_an_item_repeating_misinformation_is_matched_and_alerts_its_desk(
     assert match.item.text == RUMOUR
     assert match.decision == ClaimMatch.Decision.PENDING  # a suggestion for a person
     [alert] = Alert.objects.filter(kind=Alert.Kind.CLAIM)
+    assert alert.severity == Alert.Severity.HIGH
     assert (alert.claim, alert.item, alert.ac_number, alert.desk) == (
         claim,
         match.item,

@@ -137,6 +137,32 @@ def test_an_alert_in_the_inbox_becomes_a_response_in_the_review_queue(client, wo
     assert client.post(url("alert_act", alert.pk, "nonsense")).status_code == 404
 
 
+def test_the_inbox_shows_the_most_severe_alerts_first(client, world: Cell) -> None:
+    low, high = (
+        Alert.objects.create(
+            election=world.election,
+            kind=Alert.Kind.SPIKE,
+            key=key,
+            hour=clock.now(),
+            ac_number=52,
+            desk=world.desk,
+            figures={
+                "current": 30,
+                "baseline_mean": 2.0,
+                "baseline_hours": 12,
+                "ratio": 15.0,
+                "p_value": 1e-9,
+            },
+            severity=severity,
+        )
+        for key, severity in (("party:X", Alert.Severity.LOW), ("ac:52", Alert.Severity.HIGH))
+    )
+    client.force_login(world.lead)
+    page = client.get(url("alerts")).content.decode()
+    assert page.index(f'id="alert-{high.pk}"') < page.index(f'id="alert-{low.pk}"')
+    assert '<span class="severity severity-3">High</span>' in page
+
+
 def test_a_claim_is_added_with_its_answer_or_refused_saying_why(client, world: Cell) -> None:
     client.force_login(world.head)
     form = {"kind": "misinformation", "summary": "Schools closed", "forms": "school band"}

@@ -57,6 +57,7 @@ def alert(
     *,
     state: str = Alert.State.OPEN,
     kind: str = Alert.Kind.SPIKE,
+    severity: int = Alert.Severity.MEDIUM,
     hours_ago: int = 0,
 ) -> Alert:
     return Alert.objects.create(
@@ -67,6 +68,7 @@ def alert(
         ac_number=ac,
         desk=desk(team.election, ac),
         figures={"current": 9, "baseline": 1.0},
+        severity=severity,
         state=state,
     )
 
@@ -102,5 +104,5 @@ def scenario(cell) -> Scenario:  # type: ignore[no-untyped-def]  # noqa: F811
     mentions(source, 0, "for", 70)  # the election's total
     open_alert = alert(cell, 52)
     alert(cell, 52, state=Alert.State.DISMISSED, hours_ago=1)
-    alert(cell, 155, kind=Alert.Kind.CLAIM)
+    alert(cell, 155, kind=Alert.Kind.CLAIM, severity=Alert.Severity.HIGH)
     return Scenario(cell=cell, waiting=waiting, published=today, alert=open_alert, source=source)

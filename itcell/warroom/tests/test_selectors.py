@@ -126,7 +126,8 @@ def test_state_summary(scenario):  # type: ignore[no-untyped-def]
     assert summary.approvers_on_duty == [scenario.cell.spokesperson]
     assert summary.posts_waiting == 1
     assert summary.oldest_wait_since == scenario.waiting.submitted_at
-    assert summary.alerts_open == {Alert.Kind.SPIKE: 1, Alert.Kind.CLAIM: 1}
+    assert summary.alerts_open == {Alert.Severity.MEDIUM: 1, Alert.Severity.HIGH: 1}
+    assert summary.alerts_by_severity == [(Alert.Severity.HIGH, 1), (Alert.Severity.MEDIUM, 1)]
     assert summary.silent_now == 71
     assert summary.next_silence is not None
     assert summary.next_silence[0] == 1

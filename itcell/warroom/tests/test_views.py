@@ -42,6 +42,8 @@ def test_the_head_sees_the_map_with_the_state_summary(scenario):  # type: ignore
     assert 'id="summary"' in html
     assert "Colour the map by" in html
     assert "Spokesperson" in html  # the approver on duty, by name
+    # Open alerts by severity, the most severe first.
+    assert html.index('data-severity="3">High: 1') < html.index('data-severity="2">Medium: 1')
 
 
 def test_measures_are_every_constituency_for_the_head(scenario):  # type: ignore[no-untyped-def]
