@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     HANDOVER = "handover", _("Handover")
     TAKEDOWN = "takedown", _("Takedown")
     DELIVERY = "delivery", _("Delivery problem")
+    TRAINING = "training", _("Training")
     SYSTEM = "system", _("System")
 
 
