@@ -17,6 +17,7 @@ from itcell.organisation.roles import Action
 
 class SignedInRequest(HtmxHttpRequest):
     user: User  # LoginRequiredMiddleware lets no one else through
+    asker: "Asker"
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ class Asker:
 
 def asker_for(request: SignedInRequest, slug: str) -> Asker:
     election = access_election(slug=slug)
-    return Asker(
+    request.asker = Asker(  # the menus ask it too (organisation's ``may`` template tag)
         user=request.user,
         election=election,
         grants=selectors.get_grants(user=request.user, election=election),
     )
+    return request.asker

@@ -156,8 +156,8 @@ def test_full_page_request_returns_the_whole_page(client, bihar, signed_in):
 @pytest.mark.django_db
 def test_constituency_list_query_count(client, bihar, signed_in, django_assert_num_queries):
     # session, user, election, calendar polls, phases, the listed polls (one join),
-    # the header's unread-notifications count
-    with django_assert_num_queries(7):
+    # the header's unread-notifications count, the menu's grants (the user holds none here)
+    with django_assert_num_queries(8):
         client.get(f"/e/{SLUG}/acs/")
 
 
@@ -171,8 +171,8 @@ def test_constituency_list_htmx_query_count(client, bihar, signed_in, django_ass
 @pytest.mark.django_db
 def test_constituency_page_query_count(client, bihar, signed_in, django_assert_num_queries):
     # session, user, election, poll (with ac, district, pc, phase), seats, candidates,
-    # calendar polls, phases, the header's unread-notifications count
-    with django_assert_num_queries(9):
+    # calendar polls, phases, the header's unread-notifications count, the menu's grants
+    with django_assert_num_queries(10):
         client.get(f"/e/{SLUG}/acs/52/")
 
 

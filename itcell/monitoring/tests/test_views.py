@@ -58,10 +58,18 @@ def test_the_screens_need_the_monitor_role(client, world: Cell) -> None:
     client.force_login(world.writer)  # writes posts, does not monitor
     for name in ("feed", "alerts", "claims", "sources"):
         assert client.get(url(name)).status_code == 404
+    # Nor does the menu offer what would answer "not found".
+    menu = client.get(url("tips")).content.decode()
+    assert url("tips") in menu
+    assert f'href="{url("feed")}"' not in menu
+    assert reverse("warroom:map", args=["bihar-2020"]) not in menu
     analyst = person("analyst", world.desk, Role.ANALYST)
     client.force_login(analyst)
     for name in ("feed", "alerts", "claims", "sources"):
         assert client.get(url(name)).status_code == 200
+    menu = client.get(url("tips")).content.decode()
+    assert f'href="{url("feed")}"' in menu
+    assert reverse("warroom:map", args=["bihar-2020"]) in menu
 
 
 @pytest.mark.parametrize("language", ["en", "hi"])
