@@ -162,6 +162,20 @@ def test_every_measure_colours_the_map_then_panel_seats_hindi_and_report(page, w
     expect(page.locator("#panel-title")).to_be_focused()
     snap(page, "warroom_map_panel_en")
 
+    # By keyboard: each shape is a button named with its value; Tab moves between them and
+    # Enter opens the panel.
+    page.get_by_label("Colour the map by").select_option("alerts_open")
+    shape = page.get_by_role("button", name=re.compile(r"^155 .* — Open alerts: \d+$"))
+    shape.focus()
+    expect(shape).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.ac") not in (None, "155")
+    page.keyboard.press("Shift+Tab")
+    expect(shape).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel-title")).to_contain_text("155 ")
+    expect(page.locator("#panel-title")).to_be_focused()
+
     # The seats table, sorted by mentions (largest first), then the other way round.
     page.get_by_role("link", name="Seats table").click()
     rows = page.locator("#rows tr")

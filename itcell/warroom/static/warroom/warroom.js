@@ -1,7 +1,8 @@
 /* The war room's map: constituency outlines drawn with Leaflet (no tiles), coloured by the
    chosen measure, repainted when the polled measures change (a 304 leaves it as it is).
-   Clicking a constituency, or choosing it in the list, opens its panel (htmx). On the seats
-   page only the panel's focus handling below runs. */
+   Clicking a constituency, pressing Enter or Space on it (each shape takes the keyboard
+   focus, named with its value), or choosing it in the list opens its panel (htmx). On the
+   seats page only the panel's focus handling below runs. */
 (function () {
   "use strict";
 
@@ -123,16 +124,27 @@
     legendBox.replaceChildren(list);
   }
 
+  // What a shape says to a screen reader: its number, its name and the measure's value.
+  function labelOf(feature) {
+    const m = measure();
+    const v = values[String(feature.properties.number)];
+    const value = v === undefined ? words.outside : v[m.key] === null ? "—" : v[m.key];
+    return feature.properties.number + " " + name(feature.properties) + " — " + m.label + ": " + value;
+  }
+
   function paint() {
     buildScale();
-    for (const layer of Object.values(layers)) layer.setStyle(style(layer.feature));
+    for (const layer of Object.values(layers)) {
+      layer.setStyle(style(layer.feature));
+      const shape = layer.getElement();
+      if (shape) shape.setAttribute("aria-label", labelOf(layer.feature));
+    }
     drawLegend();
     el.dataset.measure = measure().key;
-    // The drawing is named for screen readers by what colours it; the legend gives the key
-    // and the list above opens a constituency (paths take no keyboard focus).
+    // The drawing is a group named by what colours it; the legend gives the key.
     const drawing = el.querySelector(".leaflet-overlay-pane svg");
     if (drawing) {
-      drawing.setAttribute("role", "img");
+      drawing.setAttribute("role", "group");
       drawing.setAttribute("aria-label", el.getAttribute("aria-label") + ": " + measure().label);
     }
   }
@@ -188,7 +200,17 @@
           layer.bindTooltip(number + " " + name(feature.properties), { sticky: true });
           layer.on("click", () => openPanel(number));
           layer.on("add", function () {
-            layer.getElement().setAttribute("data-ac", number);
+            const shape = layer.getElement();
+            shape.setAttribute("data-ac", number);
+            shape.setAttribute("tabindex", "0");
+            shape.setAttribute("role", "button");
+            shape.setAttribute("aria-label", labelOf(feature));
+            shape.addEventListener("keydown", function (event) {
+              if (event.key === "Enter" || event.key === " ") {
+                event.preventDefault();
+                openPanel(number);
+              }
+            });
           });
         },
       }).addTo(map);
