@@ -69,6 +69,7 @@ from itcell.organisation.roles import Role  # noqa: E402
 from itcell.publishing.errors import Reason  # noqa: E402
 from itcell.publishing.models import Channel, Delivery, Post, Variant  # noqa: E402
 from itcell.publishing.workflow import PostState  # noqa: E402
+from itcell.warroom import report_files, reports  # noqa: E402
 
 SLUG = "bihar-2020"
 ITEMS = int(os.environ.get("ITCELL_BENCH_WARROOM_ITEMS", "1000000"))
@@ -78,6 +79,7 @@ DAYS = 30
 BATCH = 50_000  # items per transaction while filling
 REPEAT = 40  # timed requests per endpoint
 AIM_MS = 100.0  # the issue's aim for p95
+REPORT_REPEAT = 5  # a report's PDF takes a good part of a second
 MARKER = "bench-warroom"
 SOURCES = ("x", "facebook", "youtube", "news")  # one source per platform, unevenly busy
 SOURCE_WEIGHTS = (5, 3, 1, 1)
@@ -609,6 +611,46 @@ def main() -> None:
     print(f"  baseline {baseline.name}: p50 {baseline.median:.2f} ms, p95 {baseline.p95:.2f} ms")
     missed = [t.name for t, _q in rows[1:] if t.p95 > AIM_MS]
     print(f"  aim p95 <= {AIM_MS:.0f} ms: " + ("met" if not missed else f"NOT met by {missed}"))
+    measure_reports(election, baseline)
+
+
+def measure_reports(election: Election, baseline: Timing) -> None:
+    """The daily report: its figures and its PDF for the state and a district, then the
+    nightly job that keeps every area's report in both languages (timed once: it writes)."""
+    yesterday = clock.today_ist() - timedelta(days=1)
+    district = reports.find_district(election=election, ref="KISHANGANJ")
+    areas = [
+        ("state", reports.Area()),
+        ("Kishanganj district", reports.get_area(district=district)),
+    ]
+    timings = []
+    for label, area in areas:
+
+        def figures(area: reports.Area = area) -> reports.DailyReport:
+            return reports.get_daily_report(election=election, day=yesterday, area=area)
+
+        report_of_day = figures()
+        timings.append(measure(f"{label}: figures", figures, repeat=REPORT_REPEAT))
+        timings.append(
+            measure(
+                f"{label}: PDF",
+                lambda r=report_of_day: report_files.as_pdf(r),
+                repeat=REPORT_REPEAT,
+            )
+        )
+    print(f"\nDaily report of {yesterday} ({REPORT_REPEAT} runs each)")
+    print(f"  {'what':<44}{'p50 ms':>9}{'p95 ms':>9}{'x trivial':>11}")
+    for t in timings:
+        print(f"  {t.name:<44}{t.median:>9.1f}{t.p95:>9.1f}{t.median / baseline.median:>11.1f}")
+    folder = report_files.report_dir(election, yesterday)
+    for kept in folder.glob("*"):
+        kept.unlink()
+    started = time.perf_counter()
+    written = report_files.keep_daily_reports(election=election, day=yesterday)
+    print(
+        f"  nightly job: {len(written)} files (state and {len(written) // 4 - 1} districts, "
+        f"PDF and CSV, English and Hindi) in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":
