@@ -3,17 +3,19 @@ invitations, attendance and reminders. Each refused input names the question or 
 saves nothing; each accepted one leaves an audit event."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from itcell.accounts.models import User
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput
 from itcell.elections.models import Election
 from itcell.notifications.models import Kind, Notification
+from itcell.organisation import demo as organisation_demo
 from itcell.organisation.tests.factories import audited
-from itcell.playbook import tasks
+from itcell.playbook import tasks, training_demo
 from itcell.playbook.models import Attempt, Attendance, Choice, Module, Question, Workshop
 from itcell.playbook.tests.training_factories import (
     Cell,
@@ -38,6 +40,7 @@ from itcell.playbook.training import (
     set_core_modules,
     take_check,
 )
+from itcell.publishing import demo as publishing_demo
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2020, 10, 27, 10, 0, tzinfo=IST)
@@ -321,3 +324,31 @@ def test_the_daily_job_reminds_in_every_election_under_way(cell: Cell) -> None:
     cell.election.save(update_fields=["counting_date"])
     tasks.remind_untrained_members.call()
     assert reminded() == {"head", "writer", "writer.kasba", "lead"}
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+def test_the_demo_trains_everyone_but_the_bahadurganj_writer(bihar: Election) -> None:
+    clock.set_now(NOW)
+    organisation_demo.build(
+        election=bihar, password="x-demo-password-1", first_day=date(2020, 10, 26)
+    )
+    publishing_demo.build(election=bihar)  # writer.bahadurganj sent posts before the gate
+    training_demo.build(election=bihar)
+    training_demo.build(election=bihar)  # idempotent
+    assert Module.objects.filter(election=bihar).count() == 3
+    assert Module.objects.filter(election=bihar, is_core=True).count() == 2
+    assert list(Workshop.objects.order_by("starts_at").values_list("status", flat=True)) == [
+        "held",
+        "upcoming",
+    ]
+    writer = User.objects.get(username="writer.bahadurganj")
+    assert [m.title_en for m in missing_core_modules(writer, bihar)] == [
+        "The party's message",
+        "Election rules for posts: MCC, silence period, MCMC",
+    ]
+    for username in ("head", "lead.bahadurganj", "spokesperson", "trainer"):
+        assert is_trained(User.objects.get(username=username), bihar)
+    assert Attendance.objects.filter(member=writer, workshop__status="held").get().attended is False
+    assert Attendance.objects.filter(member=writer, workshop__status="upcoming").exists()

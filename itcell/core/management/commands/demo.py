@@ -16,6 +16,7 @@ from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
 from itcell.monitoring import demo as monitoring_demo
 from itcell.organisation import demo as organisation_demo
+from itcell.playbook import training_demo
 from itcell.publishing import demo as publishing_demo
 
 DEMO_PASSWORD = "itcell-demo-2020"  # noqa: S105  (the demo's, printed on purpose)
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             )
             publishing_demo.build(election=exercise)
             compliance_demo.build(election=exercise)
+            training_demo.build(election=exercise)  # after the posts writer.bahadurganj sent
             monitoring_demo.build(election=exercise)
         self.stdout.write(
             self.style.SUCCESS(
