@@ -8,24 +8,35 @@ import pytest
 
 from itcell.audit.models import AuditEvent
 from itcell.core.errors import InvalidInput
-from itcell.elections.models import Phase
+from itcell.elections.models import Election, Phase
 from itcell.organisation.tests.factories import audited
 from itcell.playbook import services
 from itcell.playbook.errors import NotWaiting, SelfReview, StaleRevision
 from itcell.playbook.models import CalendarDay, Guidance, PostTemplate, Revision, TalkingPoint
 from itcell.playbook.services import DayInput, Fact, TemplateInput
 from itcell.playbook.tests.playbook_factories import (
+    SOURCE,
     approved_point,
     guidance,
     point_input,
     template,
     theme,
 )
-from itcell.publishing.tests.conftest import _fast_password_hashing, cell  # noqa: F401
 from itcell.publishing.tests.factories import Cell
 
 pytestmark = pytest.mark.django_db
 R = Revision.State
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cell(bihar: Election) -> Cell:
+    """Bahadurganj's writer and desk lead, the state's spokesperson and head (publishing's)."""
+    return Cell.build(bihar)
 
 
 # Revisions -------------------------------------------------------------------------------------
@@ -37,7 +48,8 @@ def test_approving_a_new_point_creates_it_at_version_1(cell: Cell):
         revision = services.propose_revision(
             election=cell.election, author=cell.writer, data=point_input(theme_id=jobs.pk)
         )
-    assert revision.state == R.PROPOSED and revision.based_on == 0
+    assert revision.state == R.PROPOSED
+    assert revision.based_on == 0
     assert not TalkingPoint.objects.exists()
     with audited("playbook.revision.approved"):
         point = services.approve_revision(revision=revision, reviewer=cell.spokesperson)
@@ -54,9 +66,6 @@ def test_approving_a_new_point_creates_it_at_version_1(cell: Cell):
     assert revision.reviewer == cell.spokesperson
 
 
-SOURCE = "https://example.org/report-2020"
-
-
 def test_approving_a_change_bumps_the_version_and_keeps_the_old_one(cell: Cell):
     point = approved_point(cell.election, cell.writer, cell.head)
     change = services.propose_revision(
@@ -68,7 +77,8 @@ def test_approving_a_change_bumps_the_version_and_keeps_the_old_one(cell: Cell):
     )
     assert change.based_on == 1
     point = services.approve_revision(revision=change, reviewer=cell.spokesperson, comment="ok")
-    assert point.version == 2 and point.summary_en == "Work near home, in every block."
+    assert point.version == 2
+    assert point.summary_en == "Work near home, in every block."
     versions = Revision.objects.filter(talking_point=point, state=R.APPROVED).order_by("version")
     assert [(r.version, r.summary_en) for r in versions] == [
         (1, "Work near home for young people."),
@@ -110,7 +120,8 @@ def test_nobody_reviews_their_own_revision(cell: Cell):
     with pytest.raises(SelfReview):
         services.reject_revision(revision=revision, reviewer=cell.head, comment="no")
     revision.refresh_from_db()
-    assert revision.state == R.PROPOSED and not TalkingPoint.objects.exists()
+    assert revision.state == R.PROPOSED
+    assert not TalkingPoint.objects.exists()
 
 
 def test_sending_back_needs_a_reason_and_a_decided_revision_stays_decided(cell: Cell):
@@ -232,7 +243,8 @@ def test_a_template_with_an_unknown_variable_is_refused_naming_it_and_nothing_is
     [problem] = refused.value.problems
     assert problem.field == "text_en"
     assert problem.message.startswith("Unknown variable {candiate}; use one of: {candidate}")
-    assert not PostTemplate.objects.exists() and AuditEvent.objects.count() == before
+    assert not PostTemplate.objects.exists()
+    assert AuditEvent.objects.count() == before
 
 
 def test_a_template_change_with_a_bad_variable_leaves_the_saved_one(cell: Cell):
