@@ -6,6 +6,7 @@ ItcellError
  │                                 each Problem names the field (and the row of a CSV)
  └── PublishingError
       ├── WorkflowError            the post cannot do that in its state (approve a draft)
+      ├── NotTrained               the author has not passed the core training modules (modules)
       ├── ReviewRefused            not this person's step, or their own post (four eyes)
       ├── Blocked                  a blocking compliance finding (its rule's message)
       └── ConnectorError           a platform call went wrong (reason, detail)
@@ -24,6 +25,7 @@ the reader's language, plus ``detail``, the platform's own words (for whoever in
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from itcell.core.errors import InvalidInput, ItcellError
@@ -59,6 +61,21 @@ class PublishingError(ItcellError):
 
 class WorkflowError(PublishingError):
     pass
+
+
+class NotTrained(PublishingError):
+    """The author may send posts for review only after passing the election's core training
+    modules (``playbook.training``); ``modules`` are those still to pass."""
+
+    def __init__(self, modules: list[Any]) -> None:  # playbook.models.Module
+        self.modules = modules
+        super().__init__(
+            gettext(
+                "Pass the core training modules before you send posts for review: %(modules)s. "
+                "Open Training to take them; the draft is kept."
+            )
+            % {"modules": ", ".join(str(m) for m in modules)}
+        )
 
 
 class ReviewRefused(PublishingError):

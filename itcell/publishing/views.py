@@ -28,7 +28,9 @@ from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import ImportForm, add_problems
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import MATRIX, Action
+from itcell.playbook.training import missing_core_modules
 from itcell.publishing import limits, screening, selectors
+from itcell.publishing.errors import NotTrained
 from itcell.publishing.forms import (
     ComposeForm,
     CredentialsForm,
@@ -127,6 +129,8 @@ def _compose_page(
             desk=form.desk,
             desks=_drafting_desks(asker) if post is None else [],
             limits=limits.as_json(),
+            # The gate (``posts.submit_post`` enforces it): shown before the writer tries.
+            missing_modules=missing_core_modules(asker.user, asker.election),
         ),
     )
 
@@ -140,6 +144,7 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
     desk = _chosen_desk(request, desks)
     form = ComposeForm(request.POST or None, desk=desk)
     if request.method == "POST" and form.is_valid():
+        untrained: NotTrained | None = None
         try:
             with transaction.atomic():  # a refused submission leaves no stray draft
                 post = posts.create_post(
@@ -149,12 +154,18 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
                     source_address=client_address(request),
                 )
                 if "submit" in request.POST:
-                    posts.submit_post(post=post, author=asker.user)
+                    try:
+                        posts.submit_post(post=post, author=asker.user)
+                    except NotTrained as error:  # except this one: the draft waits for them
+                        untrained = error
         except InvalidInput as error:
             add_problems(form, error.problems)
         except ItcellError as error:
             form.add_error(None, str(error))
         else:
+            if untrained is not None:
+                messages.error(request, str(untrained))
+                return redirect("publishing:edit", slug, post.pk)
             return redirect("publishing:post", slug, post.pk)
     return _compose_page(request, asker, form)
 

@@ -27,7 +27,8 @@ from itcell.core.clock import IST
 from itcell.core.errors import Problem
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
-from itcell.publishing.errors import Blocked, PostInvalid
+from itcell.playbook.training import missing_core_modules
+from itcell.publishing.errors import Blocked, NotTrained, PostInvalid
 from itcell.publishing.models import Channel, Platform, Post
 from itcell.publishing.services.posts import PostInput, check_post, create_post, submit_post
 from itcell.publishing.workflow import PostState
@@ -62,7 +63,10 @@ def import_calendar(
     source_address: str | None = None,
 ) -> list[Post]:
     """One draft per row of ``csv_text`` for ``desk``, each sent for review when ``submit``.
-    Raises ``PostInvalid`` with every problem of every row; then nothing is written."""
+    Raises ``PostInvalid`` with every problem of every row; then nothing is written. An author
+    who has not passed the core training modules may import drafts but not send them."""
+    if submit and (missing := missing_core_modules(author, desk.election_id)):
+        raise PostInvalid([Problem(str(NotTrained(missing)), source)])
     records, problems = _read(csv_text, source)
     if not records:
         raise PostInvalid(problems or [Problem(_empty_file_message(), source)])

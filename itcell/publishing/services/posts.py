@@ -15,8 +15,9 @@ from itcell.core.errors import Problem
 from itcell.elections.models import AssemblyConstituency
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
+from itcell.playbook.training import missing_core_modules
 from itcell.publishing import limits, workflow
-from itcell.publishing.errors import PostInvalid
+from itcell.publishing.errors import NotTrained, PostInvalid
 from itcell.publishing.models import Channel, Claim, Delivery, Language, MediaAsset, Post, Variant
 from itcell.publishing.screening import Checkpoint, screen
 from itcell.publishing.services.notices import ask_reviewers
@@ -233,9 +234,13 @@ def edit_post(
 
 @transaction.atomic
 def submit_post(*, post: Post, author: User, source_address: str | None = None) -> list[Any]:
-    """Send a draft for review; returns the screening's warnings."""
+    """Send a draft for review; returns the screening's warnings. Refused (``NotTrained``)
+    while the author has not passed the election's core training modules."""
     post = lock(post)
     new_state = workflow.next_state(post.state, Event.SUBMIT)
+    missing = missing_core_modules(author, post.election_id)
+    if missing:
+        raise NotTrained(missing)
     warnings = screen(post=post, checkpoint=Checkpoint.SUBMIT, at=clock.now())
     post.state, post.round, post.submitted_at = new_state, post.round + 1, clock.now()
     post.save(update_fields=["state", "round", "submitted_at"])
