@@ -11,6 +11,7 @@ from itcell.elections.models import AssemblyConstituency
 from itcell.organisation.forms import ISTDateTimeField
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
+from itcell.playbook.selectors import list_points_by_theme
 from itcell.publishing.models import Channel, MediaAsset, Post
 from itcell.publishing.services.posts import PostInput
 
@@ -94,6 +95,14 @@ class ComposeForm(forms.Form):
         self.fields["talking_point"].queryset = TalkingPoint.objects.filter(  # type: ignore[attr-defined]
             election_id=desk.election_id, is_active=True
         )
+        # Grouped by theme for the eye; the queryset above still decides what is valid.
+        self.fields["talking_point"].choices = [  # type: ignore[attr-defined]
+            ("", "---------"),
+            *(
+                (theme, [(p.pk, p.title) for p in points])
+                for theme, points in list_points_by_theme(election_id=desk.election_id)
+            ),
+        ]
         for channel in self.channel_list:
             self.fields[f"variant_{channel.pk}"] = forms.CharField(
                 label=str(channel),

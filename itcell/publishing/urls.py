@@ -7,6 +7,7 @@ urlpatterns = [
     path("pub/<slug:slug>/posts/", views.posts_list, name="posts"),
     path("pub/<slug:slug>/posts/new/", views.compose, name="compose"),
     path("pub/<slug:slug>/posts/check/", views.check_draft, name="check"),
+    path("pub/<slug:slug>/posts/from-template/", views.from_template, name="from_template"),
     path("pub/<slug:slug>/posts/<int:post_id>/", views.post_page, name="post"),
     path("pub/<slug:slug>/posts/<int:post_id>/edit/", views.edit, name="edit"),
     path("pub/<slug:slug>/posts/<int:post_id>/<str:verb>/", views.act, name="act"),

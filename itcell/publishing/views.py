@@ -28,9 +28,9 @@ from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import ImportForm, add_problems
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import MATRIX, Action
-from itcell.playbook.training import missing_core_modules
+from itcell.playbook import selectors as playbook
+from itcell.playbook import templating
 from itcell.publishing import limits, screening, selectors
-from itcell.publishing.errors import NotTrained
 from itcell.publishing.forms import (
     ComposeForm,
     CredentialsForm,
@@ -129,9 +129,73 @@ def _compose_page(
             desk=form.desk,
             desks=_drafting_desks(asker) if post is None else [],
             limits=limits.as_json(),
-            # The gate (``posts.submit_post`` enforces it): shown before the writer tries.
-            missing_modules=missing_core_modules(asker.user, asker.election),
+            **_playbook_context(asker, form),
         ),
+    )
+
+
+def _playbook_context(asker: Asker, form: ComposeForm) -> dict[str, Any]:
+    """The compose screen's playbook: templates to start from (for an AC of the desk's area,
+    the desk's own by default) and the day's themes for the desk's phases."""
+    desk = form.desk
+    acs = form.fields["acs"].queryset  # type: ignore[attr-defined]
+    return {
+        "post_templates": playbook.list_templates(election=asker.election, active_only=True),
+        "template_acs": acs,
+        "template_ac": acs.first() if desk.kind == Desk.Kind.AC else None,
+        "day_themes": playbook.list_themes_of_day(
+            election=asker.election,
+            on=clock.today_ist(),
+            phases=None if desk.kind == Desk.Kind.HQ else playbook.desk_phases(desk),
+        ),
+    }
+
+
+@require_POST
+def from_template(request: SignedInRequest, slug: str) -> HttpResponse:
+    """Start a post from a playbook template: its texts filled for a constituency of the
+    desk's area swap into the compose form (htmx, out of band); the other fields stay."""
+    asker = asker_for(request, slug)
+    desk, _target = asker.desk(_number(request.POST.get("desk")), Action.DRAFT)
+    template = playbook.get_template(
+        election=asker.election,
+        template_id=_number(request.POST.get("start_template")),
+        active_only=True,
+    )
+    form = ComposeForm(desk=desk)
+    ac_id = _number(request.POST.get("start_ac"))
+    ac = (
+        form.fields["acs"].queryset.filter(pk=ac_id).select_related("district").first()  # type: ignore[attr-defined]
+        if ac_id
+        else None
+    )
+    if ac_id and ac is None:
+        raise Http404
+    filled: dict[str, Any] = {}
+    problems: list[str] = []
+    for language in ("hi", "en"):
+        text = getattr(template, f"text_{language}")
+        if not text:
+            continue
+        try:
+            filled[f"text_{language}"] = templating.fill(
+                text, election=asker.election, ac=ac, language=language
+            )
+        except InvalidInput as error:
+            problems += [p.message for p in error.problems]
+    if template.talking_point_id and not problems:
+        filled["talking_point"] = template.talking_point_id
+    form = ComposeForm(desk=desk, initial=filled)
+    return render(
+        request,
+        "publishing/_from_template.html",
+        {
+            "form": form,
+            "template": template,
+            "ac": ac,
+            "problems": list(dict.fromkeys(problems)),
+            "fields": [] if problems else [form[name] for name in filled],
+        },
     )
 
 
@@ -144,7 +208,6 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
     desk = _chosen_desk(request, desks)
     form = ComposeForm(request.POST or None, desk=desk)
     if request.method == "POST" and form.is_valid():
-        untrained: NotTrained | None = None
         try:
             with transaction.atomic():  # a refused submission leaves no stray draft
                 post = posts.create_post(
@@ -154,18 +217,12 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
                     source_address=client_address(request),
                 )
                 if "submit" in request.POST:
-                    try:
-                        posts.submit_post(post=post, author=asker.user)
-                    except NotTrained as error:  # except this one: the draft waits for them
-                        untrained = error
+                    posts.submit_post(post=post, author=asker.user)
         except InvalidInput as error:
             add_problems(form, error.problems)
         except ItcellError as error:
             form.add_error(None, str(error))
         else:
-            if untrained is not None:
-                messages.error(request, str(untrained))
-                return redirect("publishing:edit", slug, post.pk)
             return redirect("publishing:post", slug, post.pk)
     return _compose_page(request, asker, form)
 

@@ -16,6 +16,7 @@ from itcell.elections.models import Party
 from itcell.elections.services import create_or_shift_exercise, load_election, set_own_party
 from itcell.monitoring import demo as monitoring_demo
 from itcell.organisation import demo as organisation_demo
+from itcell.playbook import demo as playbook_demo
 from itcell.playbook import training_demo
 from itcell.publishing import demo as publishing_demo
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             organisation_demo.build(
                 election=exercise, password=DEMO_PASSWORD, first_day=clock.today_ist()
             )
+            playbook_demo.build(election=exercise)
             publishing_demo.build(election=exercise)
             compliance_demo.build(election=exercise)
             training_demo.build(election=exercise)  # after the posts writer.bahadurganj sent

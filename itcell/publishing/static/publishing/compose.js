@@ -75,5 +75,11 @@
   }
   form.addEventListener("input", update);
   form.addEventListener("change", update);
+  // A playbook template filled the texts (htmx, out of band): count them and check again.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target && event.detail.target.id === "template-status") {
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
   update();
 })();
