@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from itcell.accounts.models import User
@@ -63,7 +64,7 @@ class ModuleForm(forms.Form):
         self.slot_count = min(max(slots, MIN_SLOTS), MAX_SLOTS)
         self.initial["slots"] = self.slot_count
         if self.is_bound:
-            data = self.data.copy()
+            data = cast(QueryDict, self.data).copy()
             data["slots"] = str(self.slot_count)
             self.data = data
         for n in range(1, self.slot_count + 1):
