@@ -263,7 +263,7 @@ def seats(request: SignedInRequest, slug: str) -> HttpResponse:
         "election": asker.election,
         # Each row links its panel: one reverse() for the table, not two per row.
         "panel_prefix": reverse("warroom:panel", args=[asker.election.slug, 0])[:-2],
-        "rows": [(s, measures.STAFFING_LABELS[s.staffing]) for s in shown],
+        "rows": shown,
         "total": len(everything),
         "where": where,
         "columns": _columns(where),
