@@ -179,7 +179,7 @@ LABELS: dict[str, Promise] = {
     "theme_id": _lazy("Theme"),
 }
 
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\s+|\S+\s*")  # a word with the space after it
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

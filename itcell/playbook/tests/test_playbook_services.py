@@ -13,6 +13,7 @@ from itcell.organisation.tests.factories import audited
 from itcell.playbook import services
 from itcell.playbook.errors import NotWaiting, SelfReview, StaleRevision
 from itcell.playbook.models import CalendarDay, Guidance, PostTemplate, Revision, TalkingPoint
+from itcell.playbook.selectors import compare, word_diff
 from itcell.playbook.services import DayInput, Fact, TemplateInput
 from itcell.playbook.tests.playbook_factories import (
     SOURCE,
@@ -300,3 +301,39 @@ def test_calendar_days_stay_inside_the_campaign_and_the_elections_phases(cell: C
         election=cell.election, data=DayInput(date(2020, 10, 26), jobs.pk), actor=cell.head
     )
     assert CalendarDay.objects.filter(date=date(2020, 10, 26)).count() == 2
+
+
+# What changed between versions (pure) ----------------------------------------------------------
+
+
+def test_word_diff_keeps_runs_of_changed_words_together():
+    assert word_diff("Roads that stay open.", "Roads stay open, always.") == [
+        ("same", "Roads "),
+        ("del", "that "),
+        ("same", "stay "),
+        ("del", "open."),
+        ("ins", "open, always."),
+    ]
+
+
+def test_compare_lists_only_the_fields_that_changed():
+    old = {
+        "title_en": "Jobs",
+        "title_hi": "",
+        "summary_en": "",
+        "summary_hi": "",
+        "facts": [],
+        "theme_id": 1,
+    }
+    new = {
+        **old,
+        "title_hi": "रोज़गार",
+        "facts": [{"fact_en": "A", "source": "https://x.org"}],
+        "theme_id": 2,
+    }
+    changes = compare(old, new, {1: "Work", 2: "Jobs and skills"})
+    assert [(c.field, c.old, c.new) for c in changes] == [
+        ("title_hi", "", "रोज़गार"),
+        ("facts", "", "A · https://x.org"),
+        ("theme_id", "Work", "Jobs and skills"),
+    ]

@@ -73,7 +73,8 @@ def test_everyone_in_the_election_reads_the_overview(client: Client, demo: Elect
     assert "Fishing families and the river economy" in page
     assert "A fair deal for fishing families" in page
     assert "Don&#x27;t comment on anyone&#x27;s caste, religion or community" in page
-    assert "#बाढ़_राहत" in page and "Paid promotion by Vikassheel Insaan Party" in page
+    assert "#बाढ़_राहत" in page
+    assert "Paid promotion by Vikassheel Insaan Party" in page
     assert 'class="today" aria-current="date" data-date="2020-10-27"' in page
     assert "Meet the candidate" in page
     # Reading only: no editing, reviewing or proposing links.
@@ -137,17 +138,19 @@ def test_a_change_is_proposed_reviewed_and_the_old_version_stays_readable(
     response = writer.post(url("propose", point.pk), data)
     assert response.status_code == 302
     revision = Revision.objects.get(talking_point=point, state=R.PROPOSED)
-    assert revision.based_on == 1 and revision.facts == point.facts
+    assert revision.based_on == 1
+    assert revision.facts == point.facts
 
     spokesperson = as_(Client(), "spokesperson")
     queue = text(spokesperson.get(url("review")))
     assert f'id="revision-{revision.pk}"' in queue
-    assert "Roads<del> that stay</del> open through the rains," in queue  # now
-    assert "bridges where <ins>rivers</ins> <ins>cut</ins> villages off." in queue  # proposed
+    assert "Roads <del>that stay </del>open through the rains," in queue  # now
+    assert "bridges where <ins>rivers cut </ins>villages off." in queue  # proposed
     response = spokesperson.post(url("decide", revision.pk, "approve"), {"comment": "Good."})
     assert response.status_code == 302
     point.refresh_from_db()
-    assert point.version == 2 and point.summary_en.startswith("Roads open")
+    assert point.version == 2
+    assert point.summary_en.startswith("Roads open")
 
     page = text(as_(Client(), "legal").get(url("point", point.pk)))
     assert "version 2" in page
@@ -316,6 +319,7 @@ def test_the_live_check_shows_playbook_warnings_labelled_beside_the_rules(
         },
     )
     page = text(response)
-    assert 'data-rule="PB-AVOID"' in page and 'data-rule="PB-HASHTAG"' in page
+    assert 'data-rule="PB-AVOID"' in page
+    assert 'data-rule="PB-HASHTAG"' in page
     assert '<span class="badge source">Playbook</span> <code>PB-AVOID</code>' in page
     assert "Stops it" not in page.split('data-rule="PB-AVOID"')[1].split("</li>")[0]
