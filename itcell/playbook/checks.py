@@ -50,7 +50,9 @@ class Rules:
     @classmethod
     def load(cls, election_id: int) -> "Rules":
         kinds = [Guidance.Kind.AVOID, Guidance.Kind.DISCLAIMER, Guidance.Kind.HASHTAG]
-        avoid, disclaimers, hashtags = [], [], []
+        avoid: list[tuple[tuple[str, ...], str]] = []
+        disclaimers: list[tuple[tuple[str, ...], bool]] = []
+        hashtags: list[str] = []
         for line in Guidance.objects.filter(election_id=election_id, kind__in=kinds):
             terms = tuple(t.strip() for t in (line.text_en, line.text_hi) if t.strip())
             if not terms:
