@@ -380,7 +380,7 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "member"], name="playbook_attendance")
+            models.UniqueConstraint(fields=["workshop", "member"], name="playbook_attendance_once")
         ]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")

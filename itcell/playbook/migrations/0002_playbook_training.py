@@ -247,7 +247,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'attendance',
                 'verbose_name_plural': 'attendance',
-                'constraints': [models.UniqueConstraint(fields=('workshop', 'member'), name='playbook_attendance')],
+                'constraints': [models.UniqueConstraint(fields=('workshop', 'member'), name='playbook_attendance_once')],
             },
         ),
     ]
