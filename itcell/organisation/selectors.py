@@ -3,7 +3,7 @@ constituency now, who approves next, where the roster has gaps."""
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -107,21 +107,46 @@ class OnDuty:
     approvers: list[User]  # the approval chain, first to ask first
 
 
-def desk_chain(*, election: Election, ac: AssemblyConstituency) -> coverage.DeskChain:
-    desks = Desk.objects.filter(election=election, is_active=True, acs=ac).values_list("pk", "kind")
-    by_kind = defaultdict(list)
-    for pk, kind in desks:
-        by_kind[kind].append(pk)
+def desk_chains(
+    *, election: Election, numbers: Collection[int] | None = None
+) -> dict[int, coverage.DeskChain]:
+    """The fallback chain (AC desks, district desks, HQ) of each constituency with a desk (or
+    of each of ``numbers``), in two queries; empty when the election has no desks yet
+    (``itcell create-desks``)."""
     hq = (
         Desk.objects.filter(election=election, kind=Desk.Kind.HQ)
         .values_list("pk", flat=True)
         .first()
     )
     if hq is None:
-        raise Http404  # no desks for this election yet: itcell create-desks
-    return coverage.DeskChain(
-        tuple(sorted(by_kind[Desk.Kind.AC])), tuple(sorted(by_kind[Desk.Kind.DISTRICT])), hq
+        return {}
+    areas = Desk.acs.through.objects.filter(
+        desk__election=election,
+        desk__is_active=True,
+        desk__kind__in=[Desk.Kind.AC, Desk.Kind.DISTRICT],
     )
+    if numbers is not None:
+        areas = areas.filter(assemblyconstituency__number__in=list(numbers))
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for desk_id, kind, number in areas.values_list(
+        "desk_id", "desk__kind", "assemblyconstituency__number"
+    ):
+        found[number][kind].append(desk_id)
+    return {
+        number: coverage.DeskChain(
+            tuple(sorted(found[number][Desk.Kind.AC])),
+            tuple(sorted(found[number][Desk.Kind.DISTRICT])),
+            hq,
+        )
+        for number in (list(found) if numbers is None else numbers)
+    }
+
+
+def desk_chain(*, election: Election, ac: AssemblyConstituency) -> coverage.DeskChain:
+    chains = desk_chains(election=election, numbers=[ac.number])
+    if not chains:
+        raise Http404  # no desks for this election yet: itcell create-desks
+    return chains[ac.number]
 
 
 def get_on_duty(*, election: Election, ac_number: int, at: datetime) -> OnDuty:

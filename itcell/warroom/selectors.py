@@ -53,6 +53,7 @@ from itcell.organisation.roles import MATRIX, STATE_WIDE_ROLES, Action
 from itcell.organisation.selectors import (
     OnDuty,
     day_window,
+    desk_chains,
     get_on_duty,
     list_duties,
     state_target,
@@ -266,37 +267,14 @@ def _staffing(
     election: Election, at: datetime, numbers: Collection[int] | None
 ) -> dict[int, tuple[Staffing, int]]:
     """Who answers for each constituency now, with how many people, in four queries: the
-    desks' areas, HQ, and the roster (``list_duties``). The same chain as
-    ``organisation.selectors.desk_chain``, built for every constituency at once."""
-    areas = Desk.acs.through.objects.filter(
-        desk__election=election,
-        desk__is_active=True,
-        desk__kind__in=[Desk.Kind.AC, Desk.Kind.DISTRICT],
-    )
-    if numbers is not None:
-        areas = areas.filter(assemblyconstituency__number__in=list(numbers))
-    chains: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for desk_id, kind, number in areas.values_list(
-        "desk_id", "desk__kind", "assemblyconstituency__number"
-    ):
-        chains[number][kind].append(desk_id)
-    hq = (
-        Desk.objects.filter(election=election, kind=Desk.Kind.HQ)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    desks' chains (``organisation.selectors.desk_chains``) and the roster (``list_duties``)."""
+    chains = desk_chains(election=election, numbers=numbers)
     duties = coverage.on_duty(list_duties(election=election, within=_instant(at)), at)
     people: dict[int, set[int]] = defaultdict(set)
     for duty in duties:
         people[duty.desk_id].add(duty.user_id)
     result = {}
-    for number, by_kind in chains.items():
-        if hq is None:  # no desks yet (itcell create-desks): nobody answers
-            result[number] = (Staffing.NONE, 0)
-            continue
-        chain = coverage.DeskChain(
-            tuple(sorted(by_kind[Desk.Kind.AC])), tuple(sorted(by_kind[Desk.Kind.DISTRICT])), hq
-        )
+    for number, chain in chains.items():
         desk = coverage.responsible_desk(chain, people)
         if desk in chain.ac_desks:
             level = Staffing.AC
