@@ -118,8 +118,7 @@ def compose_data(x: Channel, **extra: str) -> dict[str, str]:
         "text_hi": "बहादुरगंज पुल की मरम्मत कल से।",
         "text_en": "",
         "channels": str(x.pk),
-        f"variant_{x.pk}": "",
-        "acs": "52",
+        f"variant_{x.pk}": "",  # no constituencies: the desk's whole area
         **extra,
     }
 
