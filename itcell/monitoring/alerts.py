@@ -57,6 +57,7 @@ from itcell.organisation import selectors as org
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
 from itcell.publishing.models import Channel, Post
+from itcell.playbook.training import is_trained
 from itcell.publishing.services.posts import PostInput, create_post, submit_post
 
 HOUR = timedelta(hours=1)
@@ -515,7 +516,8 @@ def _open(alert: Alert) -> Alert:
 def respond_to_alert(*, alert: Alert, user: User, source_address: str | None = None) -> Post:
     """A draft answering the alert, for its desk, in the fast lane. Pre-filled with the
     claim's answer (or the spike's most repeated claim's), it goes for review at once;
-    otherwise it stays a draft for its writer to finish."""
+    otherwise, or while the responder has not passed the core training modules, it stays a
+    draft for its writer to finish."""
     alert = _open(alert)
     claim = alert.claim or _main_claim(alert)
     desk = alert.desk
@@ -541,7 +543,7 @@ def respond_to_alert(*, alert: Alert, user: User, source_address: str | None = N
         ),
         source_address=source_address,
     )
-    if answered:
+    if answered and is_trained(user, alert.election_id):
         submit_post(post=post, author=user, source_address=source_address)
         post.refresh_from_db()
     alert.state, alert.post, alert.closed_by = Alert.State.RESPONDED, post, user

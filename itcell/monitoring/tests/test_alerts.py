@@ -298,3 +298,17 @@ def test_a_dismissed_alert_is_closed_and_audited(cell: Cell, source) -> None:  #
     assert AuditEvent.objects.filter(action="alert.dismissed").exists()
     with pytest.raises(MonitoringError):
         dismiss_alert(alert=alert, user=cell.lead)
+
+
+def test_a_responder_without_the_core_training_gets_the_response_as_a_draft(
+    cell: Cell, source
+) -> None:  # type: ignore[no-untyped-def]
+    from itcell.playbook.models import Module
+
+    Module.objects.create(election=cell.election, title_en="The party's message", is_core=True)
+    on_shift(cell)
+    rumour_claim(cell)
+    feed(source, {NOW: [RUMOUR]})
+    post = respond_to_alert(alert=Alert.objects.get(), user=cell.writer)
+    assert post.state == PostState.DRAFT  # kept for them: sent once they have trained
+    assert post.text_hi.startswith("बहादुरगंज में राहत कभी नहीं रुकी")

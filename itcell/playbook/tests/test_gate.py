@@ -17,7 +17,7 @@ from itcell.playbook.training import set_core_modules
 from itcell.publishing.errors import NotTrained, PostInvalid
 from itcell.publishing.models import Channel, Post
 from itcell.publishing.services.calendar_import import import_calendar
-from itcell.publishing.services.posts import create_post, submit_post
+from itcell.publishing.services.posts import create_post, edit_post, submit_post
 from itcell.publishing.tests.factories import channel, post_input
 from itcell.publishing.workflow import PostState
 
@@ -164,3 +164,17 @@ def test_the_post_page_send_button_is_refused_with_the_reason(
     page = client.post(url, follow=True).content.decode()
     assert "The party&#x27;s message" in page
     assert Post.objects.get(pk=post.pk).state == PostState.DRAFT
+
+
+def test_an_edit_that_sends_a_post_back_to_review_is_gated_too(cell: Cell, x: Channel) -> None:
+    for module in (cell.message, cell.rules):
+        pass_module(module, cell.lead)
+    post = create_post(desk=cell.desk, author=cell.lead, data=post_input(x))
+    submit_post(post=post, author=cell.lead)
+    with pytest.raises(NotTrained):
+        edit_post(post=post, editor=cell.writer, data=post_input(x, title="Changed"))
+    post.refresh_from_db()
+    assert (post.state, post.version, post.title) == (PostState.IN_REVIEW, 1, "Flood relief camps")
+    # A draft's edit sends nothing anywhere: no gate.
+    mine = draft(cell, x)
+    edit_post(post=mine, editor=cell.writer, data=post_input(x, title="Still a draft"))

@@ -210,6 +210,8 @@ def edit_post(
     _apply(post, data, checked)
     post.version += 1
     returns_to_review = post.state in (PostState.IN_REVIEW, PostState.APPROVED, PostState.SCHEDULED)
+    if returns_to_review and (missing := missing_core_modules(editor, post.election_id)):
+        raise NotTrained(missing)  # an edit that sends a post to review is a submission
     post.state = new_state
     if returns_to_review:
         post.round += 1
