@@ -101,7 +101,7 @@ GET_EXPECTED: dict[str, tuple[Row, Row | None]] = {
     "tasks":           (EVERYONE, None),
     "sandbox":         (EVERYONE, None),
 }  # fmt: skip
-POST_ONLY = {"act", "settle", "pause", "share", "check"}
+POST_ONLY = {"act", "settle", "pause", "share", "check", "from_template"}
 
 # POSTs: 302 means done (and audited); 404 refused, nothing changed; 200 the form refused
 # it (a library that is not the person's), nothing changed.
@@ -307,6 +307,7 @@ def get_url(name: str, world: World, scope: str) -> str:
         "posts": url("posts"),
         "compose": url("compose"),
         "check": url("check"),
+        "from_template": url("from_template"),  # who may: playbook/tests/test_playbook_views.py
         "post": url("post", side.in_review.pk),
         "edit": url("edit", side.draft.pk),
         "act": url("act", side.in_review.pk, "approve"),
