@@ -265,16 +265,16 @@ def list_channels(*, election: Election) -> QuerySet[Channel]:
     return Channel.objects.filter(election=election).select_related("desk", "candidacy")
 
 
-def count_channel_health(*, election: Election) -> dict[int, dict[str, int]]:
-    """For each channel: deliveries by state over the last day."""
+def count_channel_health(*, election: Election) -> dict[int, dict[Delivery.State, int]]:
+    """For each channel: deliveries by state over the last day (a state shows its ``label``)."""
     rows = (
         Delivery.objects.filter(channel__election=election)
         .values("channel_id", "state")
         .annotate(n=Count("id"))
     )
-    health: dict[int, dict[str, int]] = {}
+    health: dict[int, dict[Delivery.State, int]] = {}
     for row in rows:
-        health.setdefault(row["channel_id"], {})[row["state"]] = row["n"]
+        health.setdefault(row["channel_id"], {})[Delivery.State(row["state"])] = row["n"]
     return health
 
 
@@ -303,9 +303,10 @@ def list_media(*, election: Election, desk_ids: list[int]) -> list[MediaAsset]:
     )
 
 
-def count_deliveries(*, election: Election) -> dict[str, int]:
+def count_deliveries(*, election: Election) -> dict[Delivery.State, int]:
+    """Deliveries by state (a state shows its ``label``, in the page's language)."""
     rows = Delivery.objects.filter(post__election=election).values("state").annotate(n=Count("id"))
-    return {row["state"]: row["n"] for row in rows}
+    return {Delivery.State(row["state"]): row["n"] for row in rows}
 
 
 #: How a post's timeline names each audited action.
