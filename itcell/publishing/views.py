@@ -30,7 +30,9 @@ from itcell.organisation.models import Desk
 from itcell.organisation.roles import MATRIX, Action
 from itcell.playbook import selectors as playbook
 from itcell.playbook import templating
+from itcell.playbook.training import missing_core_modules
 from itcell.publishing import limits, screening, selectors
+from itcell.publishing.errors import NotTrained
 from itcell.publishing.forms import (
     ComposeForm,
     CredentialsForm,
@@ -130,6 +132,8 @@ def _compose_page(
             desks=_drafting_desks(asker) if post is None else [],
             limits=limits.as_json(),
             **_playbook_context(asker, form),
+            # The gate (``posts.submit_post`` enforces it): shown before the writer tries.
+            missing_modules=missing_core_modules(asker.user, asker.election),
         ),
     )
 
@@ -208,6 +212,7 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
     desk = _chosen_desk(request, desks)
     form = ComposeForm(request.POST or None, desk=desk)
     if request.method == "POST" and form.is_valid():
+        untrained: NotTrained | None = None
         try:
             with transaction.atomic():  # a refused submission leaves no stray draft
                 post = posts.create_post(
@@ -217,12 +222,18 @@ def compose(request: SignedInRequest, slug: str) -> HttpResponse:
                     source_address=client_address(request),
                 )
                 if "submit" in request.POST:
-                    posts.submit_post(post=post, author=asker.user)
+                    try:
+                        posts.submit_post(post=post, author=asker.user)
+                    except NotTrained as error:  # except this one: the draft waits for them
+                        untrained = error
         except InvalidInput as error:
             add_problems(form, error.problems)
         except ItcellError as error:
             form.add_error(None, str(error))
         else:
+            if untrained is not None:
+                messages.error(request, str(untrained))
+                return redirect("publishing:edit", slug, post.pk)
             return redirect("publishing:post", slug, post.pk)
     return _compose_page(request, asker, form)
 
