@@ -59,7 +59,7 @@ from itcell.organisation.selectors import (
     state_target,
 )
 from itcell.publishing.errors import Reason
-from itcell.publishing.models import Delivery, Post
+from itcell.publishing.models import Channel, Delivery, Post
 from itcell.publishing.selectors import post_target
 from itcell.publishing.workflow import AWAITING_REVIEW
 
@@ -826,8 +826,11 @@ def list_ticker(*, asker: Asker, limit: int = TICKER_ENTRIES) -> list[TickerEntr
     newest first. Three queries."""
     election = asker.election
     alerts = Alert.objects.filter(election=election)
+    # The channels as a subquery, not a join: SQLite then walks the index on (state,
+    # finished_at) newest first and stops at the limit (a join: 16 ms, this: 1 ms).
     deliveries = Delivery.objects.filter(
-        channel__election=election, state=Delivery.State.PUBLISHED
+        channel_id__in=Channel.objects.filter(election=election).values("pk"),
+        state=Delivery.State.PUBLISHED,
     ).exclude(finished_at=None)
     reach = _reach(asker)
     if reach is not None:
