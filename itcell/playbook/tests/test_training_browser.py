@@ -4,7 +4,8 @@ on Bihar 2020, the clock frozen on Tuesday 27 October 2020 at 10:00 IST.
 
 The issue's "done when": writer.bahadurganj, who has not passed the core modules, meets the
 gate on the compose screen and cannot send for review; she takes both core modules' checks and
-passes; she composes and sends a post for review; the trainer, signed in separately, sees her
+passes; she composes a post from a playbook template for her constituency and sends it for
+review; the trainer, signed in separately, sees her
 counted as trained. The live server runs in a thread of this process, so it reads the same
 clock.
 """
@@ -18,10 +19,12 @@ from playwright.sync_api import Page, expect
 from conftest import PASSWORD, settle
 from itcell.core import clock
 from itcell.core.clock import IST
-from itcell.elections.models import Election
+from itcell.elections.models import Election, Party
+from itcell.elections.services import set_own_party
 from itcell.organisation import demo as organisation_demo
 from itcell.organisation.models import Desk
 from itcell.organisation.tests.test_screens_browser import ARTIFACTS, sign_in
+from itcell.playbook import demo as playbook_demo
 from itcell.playbook import training_demo
 from itcell.playbook.models import Module
 from itcell.publishing import demo as publishing_demo
@@ -39,7 +42,9 @@ PHONE = {"width": 390, "height": 844}
 def demo(bihar: Election, settings) -> Election:  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     clock.set_now(T0)
+    set_own_party(election=bihar, party=Party.objects.get(short_name="VIP"))
     organisation_demo.build(election=bihar, password=PASSWORD, first_day=date(2020, 10, 26))
+    playbook_demo.build(election=bihar)
     publishing_demo.build(election=bihar)
     training_demo.build(election=bihar)
     return bihar
@@ -108,11 +113,19 @@ def test_an_untrained_writer_meets_the_gate_passes_the_core_modules_and_submits(
     expect(page.locator(".done")).to_contain_text("You have passed every core module")
     expect(page.locator("#training-gate")).to_have_count(0)
 
-    # Now she composes and sends for review.
+    # Now she composes from a playbook template for her constituency and sends for review.
     page.goto(f"/pub/{SLUG}/posts/new/")
     expect(page.locator("#training-gate")).to_have_count(0)
     page.get_by_label("Title (for the cell only)").fill("Training done: bridge repair")
-    page.get_by_label("Text in Hindi").fill("बहादुरगंज पुल की मरम्मत कल से शुरू। #बहादुरगंज")
+    picker = page.get_by_role("group", name="Start from a template")
+    picker.get_by_label("Template").select_option(label="Meet the candidate")
+    expect(picker.get_by_label("For the constituency").locator("option:checked")).to_have_text(
+        "52 Bahadurganj"
+    )
+    picker.get_by_role("button", name="Fill in the texts").click()
+    expect(page.get_by_label("Text in English")).to_have_value(
+        re.compile(r"Meet Lakhan Lal Pandit, our alliance's candidate for Bahadurganj")
+    )
     page.get_by_label(re.compile("X · @VIP_Bahadurganj")).check()
     settle(page)
     page.get_by_role("button", name="Save and send for review").click()
