@@ -303,6 +303,32 @@ def withdraw_revision(*, revision: Revision, author: User) -> Revision:
     return revision
 
 
+def _save[M: Theme | Guidance | PostTemplate](
+    model: type[M],
+    instance: M | None,
+    *,
+    election: Election,
+    fields: dict[str, Any],
+    actor: User,
+    noun: str,
+) -> M:
+    """Create ``model`` with ``fields`` (``instance`` None) or change ``instance``, audited as
+    ``playbook.<noun>.created`` or ``.changed`` with what it was before."""
+    before = None
+    if instance is None:
+        instance = model(election=election)
+    else:
+        before = {field: getattr(instance, field) for field in fields}
+    for field, value in fields.items():
+        setattr(instance, field, value)
+    instance.save()
+    action = "changed" if before else "created"
+    record(
+        actor=actor, action=f"playbook.{noun}.{action}", obj=instance, before=before, after=fields
+    )
+    return instance
+
+
 # Themes ---------------------------------------------------------------------------------------
 
 
@@ -320,22 +346,7 @@ def save_theme(
         "summary_hi": data.summary_hi.strip(),
         "order": data.order,
     }
-    before = None
-    if theme is None:
-        theme = Theme.objects.create(election=election, **fields)
-    else:
-        before = {field: getattr(theme, field) for field in fields}
-        for field, value in fields.items():
-            setattr(theme, field, value)
-        theme.save()
-    record(
-        actor=actor,
-        action="playbook.theme.changed" if before else "playbook.theme.created",
-        obj=theme,
-        before=before,
-        after=fields,
-    )
-    return theme
+    return _save(Theme, theme, election=election, fields=fields, actor=actor, noun="theme")
 
 
 @transaction.atomic
@@ -404,22 +415,7 @@ def save_guidance(
         "reason_hi": data.reason_hi.strip(),
         "applies": data.applies,
     }
-    before = None
-    if guidance is None:
-        guidance = Guidance.objects.create(election=election, **fields)
-    else:
-        before = {field: getattr(guidance, field) for field in fields}
-        for field, value in fields.items():
-            setattr(guidance, field, value)
-        guidance.save()
-    record(
-        actor=actor,
-        action="playbook.guidance.changed" if before else "playbook.guidance.created",
-        obj=guidance,
-        before=before,
-        after=fields,
-    )
-    return guidance
+    return _save(Guidance, guidance, election=election, fields=fields, actor=actor, noun="guidance")
 
 
 @transaction.atomic
@@ -477,22 +473,9 @@ def save_template(
         "talking_point_id": data.talking_point_id,
         "is_active": data.is_active,
     }
-    before = None
-    if template is None:
-        template = PostTemplate.objects.create(election=election, **fields)
-    else:
-        before = {field: getattr(template, field) for field in fields}
-        for field, value in fields.items():
-            setattr(template, field, value)
-        template.save()
-    record(
-        actor=actor,
-        action="playbook.template.changed" if before else "playbook.template.created",
-        obj=template,
-        before=before,
-        after=fields,
+    return _save(
+        PostTemplate, template, election=election, fields=fields, actor=actor, noun="template"
     )
-    return template
 
 
 @transaction.atomic
