@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from itcell.accounts.models import User
 from itcell.audit.services import record
@@ -552,7 +552,7 @@ def _tell_next_shift(handover: Handover) -> None:
         recipients=people,
         kind="handover",
         title=format_lazy(
-            _lazy("Handover from {author} at {desk}"),
+            gettext_lazy("Handover from {author} at {desk}"),
             author=str(handover.written_by),
             desk=handover.desk.name_en,
         ),

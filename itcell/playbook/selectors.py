@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from itcell.elections.models import ACPoll, Election
 from itcell.organisation.models import Desk
@@ -57,7 +57,7 @@ def list_points_by_theme(*, election_id: int) -> list[tuple[str, list[TalkingPoi
     themes = Theme.objects.filter(election_id=election_id, pk__in=[k for k in groups if k])
     result = [(theme.title, groups[theme.pk]) for theme in themes]
     if groups.get(None):
-        result.append((str(_lazy("Other points")), groups[None]))
+        result.append((str(gettext_lazy("Other points")), groups[None]))
     return result
 
 
@@ -171,12 +171,12 @@ def list_themes_of_day(
 # Revisions and versions -----------------------------------------------------------------------
 
 LABELS: dict[str, Promise] = {
-    "title_en": _lazy("Title (English)"),
-    "title_hi": _lazy("Title (Hindi)"),
-    "summary_en": _lazy("Summary (English)"),
-    "summary_hi": _lazy("Summary (Hindi)"),
-    "facts": _lazy("Facts and sources"),
-    "theme_id": _lazy("Theme"),
+    "title_en": gettext_lazy("Title (English)"),
+    "title_hi": gettext_lazy("Title (Hindi)"),
+    "summary_en": gettext_lazy("Summary (English)"),
+    "summary_hi": gettext_lazy("Summary (Hindi)"),
+    "facts": gettext_lazy("Facts and sources"),
+    "theme_id": gettext_lazy("Theme"),
 }
 
 _WORDS = re.compile(r"\s+|\S+\s*")  # a word with the space after it

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from itcell.core import clock
 from itcell.core.clock import IST
@@ -41,19 +41,19 @@ VARIABLES: dict[str, Variable] = {
     for v in (
         Variable(
             "candidate",
-            _lazy("Our alliance's candidate in the constituency"),
+            gettext_lazy("Our alliance's candidate in the constituency"),
             needs_ac=True,
         ),
         Variable(
             "party",
-            _lazy("The party of our alliance contesting the constituency (else our party)"),
+            gettext_lazy("The party of our alliance contesting the constituency (else our party)"),
         ),
-        Variable("ac", _lazy("The constituency's name"), needs_ac=True),
-        Variable("ac_number", _lazy("The constituency's number"), needs_ac=True),
-        Variable("district", _lazy("The constituency's district"), needs_ac=True),
-        Variable("date", _lazy("The day of the post (IST), written out")),
-        Variable("poll_date", _lazy("The constituency's poll day"), needs_ac=True),
-        Variable("election", _lazy("The election's name")),
+        Variable("ac", gettext_lazy("The constituency's name"), needs_ac=True),
+        Variable("ac_number", gettext_lazy("The constituency's number"), needs_ac=True),
+        Variable("district", gettext_lazy("The constituency's district"), needs_ac=True),
+        Variable("date", gettext_lazy("The day of the post (IST), written out")),
+        Variable("poll_date", gettext_lazy("The constituency's poll day"), needs_ac=True),
+        Variable("election", gettext_lazy("The election's name")),
     )
 }
 

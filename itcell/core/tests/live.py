@@ -147,19 +147,23 @@ def screenshot(page: Any, name: str) -> None:
 
 def build_demo(*, first_day: date, hindi: Collection[str] = ()) -> Election:
     """The demo's cell on Bihar 2020 as ``itcell demo`` builds it (the VIP's): desks, people
-    and a week of roster from ``first_day``, channels and posts in every state, the rule
-    book, a ledger, certificates and a takedown with its notifications. The people named in
+    and a week of roster from ``first_day``, the playbook, channels and posts in every state,
+    the rule book, a ledger, certificates and a takedown with its notifications, training. The people named in
     ``hindi`` prefer Hindi before anything is sent to them."""
     from itcell.compliance import demo as compliance_demo
     from itcell.elections.models import Party
     from itcell.elections.services import load_election, set_own_party
     from itcell.organisation import demo as organisation_demo
+    from itcell.playbook import demo as playbook_demo
+    from itcell.playbook import training_demo
     from itcell.publishing import demo as publishing_demo
 
     election = load_election(name="bihar-2020").election
     set_own_party(election=election, party=Party.objects.get(short_name="VIP"))
     organisation_demo.build(election=election, password=PASSWORD, first_day=first_day)
     User.objects.filter(username__in=hindi).update(preferred_language="hi")
+    playbook_demo.build(election=election)
     publishing_demo.build(election=election)
     compliance_demo.build(election=election)
+    training_demo.build(election=election)
     return election

@@ -48,7 +48,6 @@ SCREENS: dict[str, tuple[str, Callable[[], str]]] = {
     "sandbox": ("head", lambda: f"/pub/{SLUG}/sandbox/"),
     "tasks": ("writer.bahadurganj", lambda: f"/pub/{SLUG}/sharing/"),
     "import": ("writer.bahadurganj", lambda: f"/pub/{SLUG}/calendar/import/"),
-    # Compose is being reworked elsewhere: looked at, its template left alone.
     "compose": ("writer.bahadurganj", lambda: f"/pub/{SLUG}/posts/new/"),
 }
 
