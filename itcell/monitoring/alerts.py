@@ -56,8 +56,8 @@ from itcell.notifications.services import notify
 from itcell.organisation import selectors as org
 from itcell.organisation.models import Desk
 from itcell.playbook.models import TalkingPoint
-from itcell.publishing.models import Channel, Post
 from itcell.playbook.training import is_trained
+from itcell.publishing.models import Channel, Post
 from itcell.publishing.services.posts import PostInput, create_post, submit_post
 
 HOUR = timedelta(hours=1)

@@ -148,8 +148,8 @@ def screenshot(page: Any, name: str) -> None:
 def build_demo(*, first_day: date, hindi: Collection[str] = ()) -> Election:
     """The demo's cell on Bihar 2020 as ``itcell demo`` builds it (the VIP's): desks, people
     and a week of roster from ``first_day``, the playbook, channels and posts in every state,
-    the rule book, a ledger, certificates and a takedown with its notifications, training. The people named in
-    ``hindi`` prefer Hindi before anything is sent to them."""
+    the rule book, a ledger, certificates and a takedown with its notifications, training.
+    The people named in ``hindi`` prefer Hindi before anything is sent to them."""
     from itcell.compliance import demo as compliance_demo
     from itcell.elections.models import Party
     from itcell.elections.services import load_election, set_own_party
