@@ -379,11 +379,12 @@ def english_left(page: Any) -> tuple[list[str], list[str]]:
     return problems, latin
 
 
-def audit_all(page: Any, *, language: str) -> tuple[list[str], list[str]]:
-    """Every check above on one screen: (problems, the Latin strings of a Hindi page)."""
+def audit_all(page: Any, *, language: str, by_keyboard: bool = True) -> tuple[list[str], list[str]]:
+    """Every check above on one screen: (problems, the Latin strings of a Hindi page).
+    ``by_keyboard`` False leaves out the walk through the page by Tab (the slowest check)."""
     problems = audit(page) + headings(page)
     latin: list[str] = []
     if language == "hi":
         left, latin = english_left(page)
         problems += left
-    return problems + keyboard(page), latin
+    return problems + (keyboard(page) if by_keyboard else []), latin
