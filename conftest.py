@@ -42,6 +42,15 @@ def _frozen_clock_is_released() -> Iterator[None]:
     clock.set_now(None)
 
 
+@pytest.fixture(autouse=True)
+def _language_is_reset() -> Iterator[None]:
+    # LocaleMiddleware activates the request's language in the test's thread and leaves it.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def bihar(db: None) -> object:
     """Bihar 2020, loaded from the bundled data folder."""

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from itcell.compliance.engine import Book, Severity
+from itcell.compliance.rules._text import say
+from itcell.compliance.rules.precertification import committee_for
 from itcell.core import clock
 from itcell.core.models import TimeStampedModel
 from itcell.elections.models import AssemblyConstituency, Candidacy, Election
@@ -175,7 +177,6 @@ class Application(TimeStampedModel):
     candidacy = models.ForeignKey(
         Candidacy, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("candidate")
     )
-    committee = models.CharField(_("committee"), max_length=200)
     intended_release_at = models.DateTimeField(_("first release"))
     submitted_at = models.DateTimeField(_("submitted"))
     production_cost_inr = models.PositiveIntegerField(_("cost of production (₹)"))
@@ -197,6 +198,11 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.committee}"
+
+    @property
+    def committee(self) -> say:
+        """The MCMC it goes to (R-ADV-4), named in the language of whoever reads it."""
+        return committee_for(self.applicant, self.candidacy.ac.district if self.candidacy else "")
 
 
 class Certificate(models.Model):

@@ -29,7 +29,6 @@ from itcell.compliance.models import (
     SyntheticMedium,
     Takedown,
 )
-from itcell.compliance.rules.precertification import committee_for
 from itcell.compliance.selectors import (
     findings_for,
     get_book,
@@ -140,14 +139,11 @@ def apply_for_certificate(
     now = clock.now()
     subject = engine.Application(data.applicant, now, data.intended_release_at, district)
     findings = evaluate(subject, get_context(election=post.election, at=now, places=False))
-    with language("en"):
-        committee = str(committee_for(data.applicant, district))
     application = Application.objects.create(
         election=post.election,
         post=post,
         applicant=data.applicant,
         candidacy=data.candidacy,
-        committee=committee,
         intended_release_at=data.intended_release_at,
         submitted_at=now,
         production_cost_inr=data.production_cost_inr,
@@ -156,6 +152,8 @@ def apply_for_certificate(
         content_hash=post_hash(post),
         submitted_by=actor,
     )
+    with language("en"):
+        committee = str(application.committee)
     record(
         actor=actor,
         action="compliance.applied",

@@ -60,7 +60,7 @@ def overview(request: SignedInRequest, slug: str) -> HttpResponse:
     calendar = ctx.calendar
     pending = Application.objects.filter(
         election=asker.election, state=Application.State.SUBMITTED
-    ).select_related("post")
+    ).select_related("post", "candidacy__ac__district")
     return _page(
         request,
         asker,
@@ -210,7 +210,9 @@ def certificates(request: SignedInRequest, slug: str) -> HttpResponse:
         except ComplianceError as error:
             (apply_form if apply_form.is_bound else certificate_form).add_error(None, str(error))
     ctx = get_context(election=election, at=clock.now(), places=False)
-    applications = Application.objects.filter(election=election).select_related("post", "candidacy")
+    applications = Application.objects.filter(election=election).select_related(
+        "post", "candidacy__ac__district"
+    )
     return _page(
         request,
         asker,

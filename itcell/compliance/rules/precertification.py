@@ -31,9 +31,9 @@ def apply_by(applicant: str, release_at: datetime, ctx: Context) -> datetime:
     return release_at - timedelta(days=lead_days(applicant, ctx))
 
 
-def committee_for(applicant: str, district: str) -> say:
+def committee_for(applicant: str, district: object) -> say:
     """R-ADV-4: candidates and individuals apply to their district's MCMC, parties to the
-    state's."""
+    state's. A district given as a ``District`` is named in the language of the reader."""
     if applicant == "party":
         return say(_("State MCMC"))
     return say(_("District MCMC, %(district)s"), district=district or "?")

@@ -316,7 +316,7 @@ def certify(cell, post: Post, number: str) -> Certificate:  # type: ignore[no-un
         ),
         actor=cell.spokesperson,
     )
-    assert application.committee == "State MCMC"
+    assert str(application.committee) == "State MCMC"
     assert "R-ADV-4" in [f.rule for f in findings]
     return record_certificate(
         application=application, number=number, issued_at=clock.now(), actor=cell.spokesperson
@@ -499,6 +499,30 @@ def spend(candidacy: Candidacy | None, on: date, amount: int, **changes: Any) ->
 
 def warnings_of(findings: list[Any]) -> list[str]:
     return [f.rule for f in findings if f.severity == "warn"]
+
+
+def test_a_candidates_application_goes_to_the_district_committee_named_in_the_readers_language(
+    cell, candidacy
+):
+    application, _findings = apply_for_certificate(
+        post=cell.draft(paid_promotion=True, publish_at=T0 + timedelta(days=5)),
+        data=ApplicationInput(
+            applicant="candidate",
+            intended_release_at=T0 + timedelta(days=5),
+            production_cost_inr=1_000,
+            placement_cost_inr=2_000,
+            outlets="X",
+            candidacy=candidacy,
+        ),
+        actor=cell.spokesperson,
+    )
+    district = candidacy.ac.district
+    with translation.override("en"):
+        assert str(application.committee) == f"District MCMC, {district.name_en}"
+    with translation.override("hi"):
+        assert district.name_hi in str(application.committee)
+    [event] = events("compliance.applied", application)
+    assert event.after["committee"] == f"District MCMC, {district.name_en}"
 
 
 def test_bihar_2020_has_its_two_ceilings(cell):
