@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "itcell.compliance",
     "itcell.monitoring",
     "itcell.warroom",
+    "itcell.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

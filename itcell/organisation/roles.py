@@ -56,6 +56,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     OVERRIDE_FINDING = "override_finding"  # let a compliance finding pass, with a reason
     KEEP_COMPLIANCE = "keep_compliance"  # MCMC applications, the ledger, takedowns, AI register
+    MANAGE_INTEGRATIONS = "manage_integrations"  # API tokens and webhook subscriptions
 
 
 _SHIFT_WORK = {Action.VIEW, Action.CHECK_IN, Action.WRITE_HANDOVER, Action.ACKNOWLEDGE_HANDOVER}

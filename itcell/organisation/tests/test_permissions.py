@@ -37,6 +37,7 @@ EVERY_ACTION = {
     "view_audit",
     "override_finding",
     "keep_compliance",
+    "manage_integrations",
 }
 SHIFT_WORK = {"view", "check_in", "write_handover", "acknowledge_handover"}
 

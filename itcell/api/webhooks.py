@@ -1,0 +1,1 @@
+"""Webhooks: audit events that other systems subscribe to, signed and sent with retries."""
