@@ -261,6 +261,7 @@ MONITORING_SOURCES = {
     "telegram": "itcell.monitoring.sources.telegram.TelegramSource",
     "youtube": "itcell.monitoring.sources.youtube.YouTubeSource",
     "tipline": "itcell.monitoring.sources.tipline.TiplineSource",
+    "push": "itcell.monitoring.sources.push.PushSource",
 }
 # An author with at least this many followers naming a focus seat's candidate raises an alert.
 MONITORING_LARGE_ACCOUNT_FOLLOWERS = int(os.environ.get("ITCELL_LARGE_ACCOUNT_FOLLOWERS", "100000"))

@@ -26,11 +26,26 @@ class Grant:
     desk_id: int
     desk_acs: frozenset[int]  # constituency numbers the desk covers
     state_wide: bool = False  # the HQ desk covers the whole state
+    confined: bool = False  # to its desk, whatever the role (an API token's desk scope)
+
+    @property
+    def reaches_state(self) -> bool:
+        return self.state_wide or (self.role in STATE_WIDE_ROLES and not self.confined)
 
     def covers(self, target: Target) -> bool:
-        if self.state_wide or self.role in STATE_WIDE_ROLES or target.desk_id == self.desk_id:
+        if self.reaches_state or target.desk_id == self.desk_id:
             return True
         return bool(target.acs) and target.acs <= self.desk_acs
+
+
+def confine(grants: Iterable[Grant], desk: Target) -> list[Grant]:
+    """The grants cut down to one desk and its area (an API token's desk scope): those that
+    cover the desk, each reaching that desk only."""
+    return [
+        Grant(grant.role, desk.desk_id or 0, desk.acs, confined=True)
+        for grant in grants
+        if grant.covers(desk)
+    ]
 
 
 def allows(grants: Iterable[Grant], action: Action, target: Target | None = None) -> bool:

@@ -345,7 +345,7 @@ def list_visible_desk_board(
     """The desk board limited to the desks ``grants`` may view, then filtered by kind,
     district and words of the English or Hindi name of the desk or its district."""
     statuses = list_desk_board(election=election, at=at)
-    if not any(g.state_wide or g.role in STATE_WIDE_ROLES for g in grants):
+    if not any(g.reaches_state for g in grants):
         targets = desk_targets(election=election)
         statuses = [
             s

@@ -27,7 +27,7 @@ from itcell.organisation import selectors as org
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import add_problems
 from itcell.organisation.models import Desk
-from itcell.organisation.roles import STATE_WIDE_ROLES, Action
+from itcell.organisation.roles import Action
 from itcell.playbook import training
 from itcell.playbook import training_selectors as selectors
 from itcell.playbook.models import Module, Workshop
@@ -60,7 +60,7 @@ def _trainable_desks(asker: Asker) -> list[Desk]:
     desks = list(
         Desk.objects.filter(election=asker.election, is_active=True).select_related("district")
     )
-    if any(g.state_wide or g.role in STATE_WIDE_ROLES for g in asker.grants):
+    if any(g.reaches_state for g in asker.grants):
         return desks
     targets = org.desk_targets(election=asker.election, desk_ids=[d.pk for d in desks])
     return [d for d in desks if asker.may(Action.TRAIN, targets[d.pk])]
@@ -183,7 +183,7 @@ def trainer_board(request: SignedInRequest, slug: str) -> HttpResponse:
 def remind(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = asker_for(request, slug)
     shown, filters = _board_desks(request, asker)
-    state_wide = any(g.state_wide or g.role in STATE_WIDE_ROLES for g in asker.grants)
+    state_wide = any(g.reaches_state for g in asker.grants)
     told = training.remind_untrained(
         election=asker.election,
         actor=asker.user,

@@ -12,7 +12,7 @@ from itcell.audit.models import AuditEvent
 from itcell.elections.models import AssemblyConstituency, Election
 from itcell.organisation.models import Desk, Membership
 from itcell.organisation.permissions import Grant, Target, allows
-from itcell.organisation.roles import APPROVER_ROLES, STATE_WIDE_ROLES, Action, Role
+from itcell.organisation.roles import APPROVER_ROLES, Action, Role
 from itcell.organisation.selectors import escalation_step, get_grants
 from itcell.publishing import approval
 from itcell.publishing.models import (
@@ -181,10 +181,10 @@ def review_deadline(post: Post) -> datetime | None:
     return started + escalation_step() if started else None
 
 
-def _visible(posts: QuerySet[Post], grants: list[Grant], action: Action) -> QuerySet[Post]:
+def visible_posts(posts: QuerySet[Post], grants: list[Grant], action: Action) -> QuerySet[Post]:
     """Only the posts the grants reach for ``action`` (state-wide grants reach all)."""
     usable = [g for g in grants if allows([g], action)]
-    if any(g.state_wide or g.role in STATE_WIDE_ROLES for g in usable):
+    if any(g.reaches_state for g in usable):
         return posts
     desk_ids = {g.desk_id for g in usable}
     area = {ac for g in usable for ac in g.desk_acs}
@@ -196,7 +196,7 @@ def list_review_queue(*, user: User, election: Election) -> list["QueueItem"]:
     top); ``mine`` marks those waiting for their approval now."""
     grants = get_grants(user=user, election=election)
     posts = (
-        _visible(
+        visible_posts(
             Post.objects.filter(election=election, state=PostState.IN_REVIEW),
             grants,
             Action.APPROVE,
@@ -245,7 +245,7 @@ def list_posts(
     posts = Post.objects.filter(election=election)
     if states:
         posts = posts.filter(state__in=states)
-    return _visible(posts, get_grants(user=user, election=election), Action.VIEW).select_related(
+    return visible_posts(posts, get_grants(user=user, election=election), Action.VIEW).select_related(
         "desk", "author"
     )
 

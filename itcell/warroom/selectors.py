@@ -49,7 +49,7 @@ from itcell.organisation import coverage
 from itcell.organisation.access import Asker
 from itcell.organisation.models import Desk
 from itcell.organisation.permissions import Target
-from itcell.organisation.roles import MATRIX, STATE_WIDE_ROLES, Action
+from itcell.organisation.roles import MATRIX, Action
 from itcell.organisation.selectors import (
     OnDuty,
     day_window,
@@ -814,7 +814,7 @@ def _reach(asker: Asker) -> tuple[set[int], set[int]] | None:
     for grant in asker.grants:
         if WAR_ROOM not in MATRIX[grant.role]:
             continue
-        if grant.state_wide or grant.role in STATE_WIDE_ROLES:
+        if grant.reaches_state:
             return None
         desks.add(grant.desk_id)
         acs |= grant.desk_acs
