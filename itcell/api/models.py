@@ -68,6 +68,7 @@ class WebhookEvent(models.TextChoices):
     ALERT_RAISED = "alert.raised", _("Alert raised")
     TAKEDOWN_OPENED = "takedown.opened", _("Takedown opened")
     SILENCE_OPENED = "silence_window.opened", _("Silence window opened")
+    PING = "ping", _("Test ping")  # sent by hand from the subscription's page, never subscribed
 
 
 class WebhookSubscription(TimeStampedModel):

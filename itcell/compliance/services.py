@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language
 
 from itcell.accounts.models import User
+from itcell.audit.models import AuditEvent
 from itcell.audit.services import record
 from itcell.compliance import engine
 from itcell.compliance.engine import Finding, Severity, evaluate, hours
@@ -37,7 +38,8 @@ from itcell.compliance.selectors import (
     post_hash,
 )
 from itcell.core import clock
-from itcell.elections.models import Candidacy, Election
+from itcell.elections.calendar import Calendar
+from itcell.elections.models import Candidacy, Election, Phase
 from itcell.elections.selectors import get_calendar
 from itcell.notifications.models import Kind
 from itcell.notifications.services import notify
@@ -485,6 +487,7 @@ def hold_silenced(*, now: datetime | None = None) -> int:
         silent = calendar.silent_acs(now)
         if not silent:
             continue
+        _record_silence_opened(election, calendar, silent)
         ends = max(calendar.silence_window(ac).end for ac in silent)
         waiting = (
             Delivery.objects.filter(
@@ -500,3 +503,32 @@ def hold_silenced(*, now: datetime | None = None) -> int:
         )
         held += sum(recheck(delivery_id=pk) for pk in waiting)
     return held
+
+
+def _record_silence_opened(election: Election, calendar: Calendar, silent: frozenset[int]) -> None:
+    """Record once, when the first of its constituencies falls silent, that a phase's
+    silence window opened (other systems hear of it through webhooks)."""
+    numbers = {calendar.phase_of[ac] for ac in silent if ac in calendar.phase_of}
+    phases = list(election.phases.filter(number__in=numbers))
+    seen = set(
+        AuditEvent.objects.filter(
+            action="compliance.silence_opened",
+            object_type=Phase._meta.label_lower,
+            object_id__in=[str(p.pk) for p in phases],
+        ).values_list("object_id", flat=True)
+    )
+    for phase in phases:
+        if str(phase.pk) in seen:
+            continue
+        window = calendar.phase_silence(phase.number)
+        record(
+            actor=None,
+            action="compliance.silence_opened",
+            obj=phase,
+            after={
+                "phase": phase.number,
+                "starts": window.start.isoformat(),
+                "ends": window.end.isoformat(),
+                "acs": len(calendar.acs_in_phase(phase.number)),
+            },
+        )
