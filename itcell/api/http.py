@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -20,6 +20,11 @@ from itcell.organisation.access import Asker
 from itcell.organisation.permissions import Target, confine
 from itcell.organisation.roles import Action
 from itcell.organisation.selectors import get_grants
+
+#: A row id or number as the database stores it (a larger one can name nothing).
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+#: A count a platform reports, as the database's integer column holds it.
+Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 
 @dataclass(frozen=True)

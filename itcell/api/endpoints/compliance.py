@@ -9,7 +9,7 @@ from ninja import Body, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from itcell.api.http import ERRORS, Mapped, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Mapped, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.compliance.described import parse
 from itcell.compliance.engine import Severity, at_publication, evaluate
@@ -38,7 +38,7 @@ class FindingOut(Schema):
 
 
 class FindingFilter(Schema):
-    post: int | None = None
+    post: Id | None = None
     rule: str = Field("", max_length=20)
     severity: Severity | None = None
 

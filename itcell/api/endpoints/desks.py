@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from itcell.api.http import ERRORS, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.core import clock
 from itcell.core.clock import IST
@@ -46,11 +46,11 @@ class OnDutyOut(Schema):
 
 class DeskFilter(Schema):
     kind: Desk.Kind | None = None
-    district: int | None = None
+    district: Id | None = None
 
 
 class OnDutyQuery(Schema):
-    ac: int
+    ac: Id
     at: datetime | None = None
 
 
@@ -90,7 +90,7 @@ def list_desks(request: HttpRequest, filters: Query[DeskFilter]) -> list[dict[st
 
 
 @router.get("/desks/{desk_id}", response={200: DeskOut, **ERRORS}, openapi_extra=READ)
-def get_desk(request: HttpRequest, desk_id: int) -> dict[str, object]:
+def get_desk(request: HttpRequest, desk_id: Id) -> dict[str, object]:
     who = caller(request)
     who.need(Scope.DESKS_READ, Action.VIEW)
     desk = Desk.objects.filter(election=who.election, pk=desk_id).prefetch_related("acs").first()

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from itcell.api.endpoints import reach
-from itcell.api.http import ERRORS, Caller, Mapped, Page, caller, endpoint
+from itcell.api.http import ERRORS, Caller, Count, Id, Mapped, Page, caller, endpoint
 from itcell.api.models import ApiToken
 from itcell.api.scopes import Scope
 from itcell.audit.services import record
@@ -43,7 +43,7 @@ class ItemOut(Schema):
 
 
 class ItemFilter(Schema):
-    ac: int | None = None
+    ac: Id | None = None
     language: str = Field("", max_length=10)
     stance: Stance | None = None
     since: datetime | None = Field(None, description="Published at or after")
@@ -59,9 +59,9 @@ class ItemIn(Schema):
     author_kind: AuthorKind = AuthorKind.PUBLIC
     author_followers: int | None = Field(None, ge=0, le=10**12)
     platform: str = Field("", max_length=30)
-    likes: int | None = Field(None, ge=0, le=10**12)
-    shares: int | None = Field(None, ge=0, le=10**12)
-    replies: int | None = Field(None, ge=0, le=10**12)
+    likes: Count | None = None
+    shares: Count | None = None
+    replies: Count | None = None
     views: int | None = Field(None, ge=0, le=10**12)
 
 
@@ -90,7 +90,7 @@ class AlertOut(Schema):
 class AlertFilter(Schema):
     state: Alert.State | None = None
     kind: Alert.Kind | None = None
-    ac: int | None = None
+    ac: Id | None = None
 
 
 def _item(item: Item) -> dict[str, object]:
@@ -138,7 +138,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> Mapped:
 
 
 @router.get("/monitoring/items/{item_id}", response={200: ItemOut, **ERRORS}, openapi_extra=READ)
-def get_item(request: HttpRequest, item_id: int) -> dict[str, object]:
+def get_item(request: HttpRequest, item_id: Id) -> dict[str, object]:
     who = caller(request)
     who.need(Scope.MONITORING_READ, Action.MONITOR)
     item = Item.objects.filter(election=who.election, pk=item_id).prefetch_related("tags").first()
@@ -246,7 +246,7 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> Mapped:
     response={200: AlertOut, **ERRORS},
     openapi_extra=endpoint(Scope.ALERTS_READ),
 )
-def get_alert(request: HttpRequest, alert_id: int) -> dict[str, object]:
+def get_alert(request: HttpRequest, alert_id: Id) -> dict[str, object]:
     who = caller(request)
     who.need(Scope.ALERTS_READ, Action.MONITOR)
     alert = Alert.objects.filter(election=who.election, pk=alert_id).first()

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from itcell.api.errors import ApiProblem
-from itcell.api.http import ERRORS, Mapped, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Mapped, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import Action
@@ -47,16 +47,16 @@ class ClaimIn(Schema):
 
 
 class PostIn(Schema):
-    desk: int
+    desk: Id
     title: str = Field(max_length=200)
     text_hi: str = Field("", max_length=20_000)
     text_en: str = Field("", max_length=20_000)
-    channels: list[int] = Field(min_length=1, max_length=50)
-    variants: dict[int, str] = Field(
+    channels: list[Id] = Field(min_length=1, max_length=50)
+    variants: dict[Id, str] = Field(
         default_factory=dict, description="Own text per channel id; else the post's text."
     )
-    acs: list[int] | None = Field(None, description="Constituency numbers; none: the desk's area")
-    talking_point: int | None = None
+    acs: list[Id] | None = Field(None, description="Constituency numbers; none: the desk's area")
+    talking_point: Id | None = None
     paid_promotion: bool = False
     mcmc_certificate: str = Field("", max_length=100)
     fast_lane: bool = False
@@ -71,8 +71,8 @@ class SubmitOut(Schema):
 
 class PostFilter(Schema):
     state: PostState | None = None
-    desk: int | None = None
-    ac: int | None = None
+    desk: Id | None = None
+    ac: Id | None = None
     since: datetime | None = Field(None, description="Changed at or after this instant")
 
 
@@ -91,8 +91,8 @@ class DeliveryOut(Schema):
 
 class DeliveryFilter(Schema):
     state: Delivery.State | None = None
-    post: int | None = None
-    channel: int | None = None
+    post: Id | None = None
+    channel: Id | None = None
 
 
 def _post(post: Post) -> dict[str, object]:
@@ -163,7 +163,7 @@ def list_posts(request: HttpRequest, filters: Query[PostFilter]) -> list[dict[st
     response={200: PostOut, **ERRORS},
     openapi_extra=endpoint(Scope.POSTS_READ),
 )
-def get_post(request: HttpRequest, post_id: int) -> dict[str, object]:
+def get_post(request: HttpRequest, post_id: Id) -> dict[str, object]:
     caller(request).need(Scope.POSTS_READ, Action.VIEW)
     return _post(_find(request, post_id))
 
@@ -216,7 +216,7 @@ def create_draft(request: HttpRequest, body: PostIn) -> Status:
     response={200: SubmitOut, **ERRORS},
     openapi_extra=endpoint(Scope.POSTS_WRITE),
 )
-def submit(request: HttpRequest, post_id: int) -> dict[str, object]:
+def submit(request: HttpRequest, post_id: Id) -> dict[str, object]:
     """Send a draft for review, as its author would; the rules' warnings come back. Refused
     (409) when the post is not a draft or the member has not passed the core training."""
     who = caller(request)
@@ -268,7 +268,7 @@ def _delivery(d: Delivery) -> dict[str, object]:
     response={200: DeliveryOut, **ERRORS},
     openapi_extra=endpoint(Scope.DELIVERIES_READ),
 )
-def get_delivery(request: HttpRequest, delivery_id: int) -> dict[str, object]:
+def get_delivery(request: HttpRequest, delivery_id: Id) -> dict[str, object]:
     who = caller(request)
     who.need(Scope.DELIVERIES_READ, Action.VIEW)
     delivery = (

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from itcell.api.http import ERRORS, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.elections.models import ACPoll, AssemblyConstituency, Candidacy, District, Election
 from itcell.organisation.roles import Action
@@ -65,8 +65,8 @@ class AcDetailOut(AcOut):
 
 
 class AcFilter(Schema):
-    district: int | None = None
-    phase: int | None = None
+    district: Id | None = None
+    phase: Id | None = None
     q: str = ""
 
 
@@ -142,7 +142,7 @@ def list_acs(request: HttpRequest, filters: Query[AcFilter]) -> list[dict[str, o
 
 
 @router.get("/acs/{number}", response={200: AcDetailOut, **ERRORS}, openapi_extra=READ)
-def get_ac(request: HttpRequest, number: int) -> dict[str, object]:
+def get_ac(request: HttpRequest, number: Id) -> dict[str, object]:
     """One constituency with the election's candidates there."""
     who = caller(request)
     who.need(Scope.REFERENCE_READ, Action.VIEW)
