@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("itcell.playbook.urls")),
     path("", include("itcell.playbook.training_urls")),
     path("", include("itcell.elections.urls")),
+    path("", include("itcell.audit.urls")),
 ]
