@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from itcell.api.api import urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("itcell.accounts.urls")),
@@ -15,4 +17,6 @@ urlpatterns = [
     path("", include("itcell.playbook.training_urls")),
     path("", include("itcell.elections.urls")),
     path("", include("itcell.audit.urls")),
+    path("", include("itcell.api.urls")),
+    path("api/", urls()),
 ]

@@ -2,7 +2,7 @@
 
 How an event travels::
 
-    a service records an AuditEvent ──post_save──▶ on_commit: fan_out(audit_event_id)
+    a service records an AuditEvent ──post_save──▶ fan_out(audit_event_id), in its transaction
         one WebhookDelivery (pending, its own event_id) per active subscription of the
         election that chose the event ──on_commit──▶ tasks.send_webhook(delivery_id)
     send_delivery: claim (lease) and commit ▶ POST, signed ▶ delivered | pending again after
@@ -153,11 +153,17 @@ def secret_of(subscription: WebhookSubscription) -> str:
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="itcell.api.webhooks.on_audit_event")
 def on_audit_event(sender: type[AuditEvent], instance: AuditEvent, created: bool, **_: Any) -> None:
-    """Queue the event for its subscribers once the change it records has committed (a
-    rolled-back change tells no one). ``robust``: a fault here must not fail the request
-    whose change has already committed; it is logged."""
-    if created and instance.action in EVENT_OF_ACTION:
-        transaction.on_commit(partial(fan_out, audit_event_id=instance.pk), robust=True)
+    """Queue the event for its subscribers in the transaction of the change it records: the
+    deliveries commit with the change (none is lost to a crash after the commit) and roll back
+    with it (a rolled-back change tells no one). They are made in a savepoint, so a fault here
+    is logged and never fails the change itself."""
+    if not (created and instance.action in EVENT_OF_ACTION):
+        return
+    try:
+        with transaction.atomic():
+            fan_out(audit_event_id=instance.pk)
+    except Exception:
+        log.exception("webhook deliveries of audit event #%s not queued", instance.pk)
 
 
 def fan_out(*, audit_event_id: int) -> list[WebhookDelivery]:

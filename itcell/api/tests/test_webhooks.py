@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -180,6 +181,37 @@ def test_an_approved_post_is_sent_once_signed_to_its_subscriber(cell, receiver, 
     assert send_due() == 0  # nothing twice
     assert send_delivery(delivery_id=delivery.pk) == "skipped"
     assert len(receiver.got) == 1
+
+
+def test_the_delivery_commits_and_rolls_back_with_the_change(cell, receiver):
+    subscribe(cell, receiver, E.POST_APPROVED)
+    queued = []
+
+    @transaction.atomic
+    def change_that_fails() -> None:
+        cell.approved()
+        queued.append(WebhookDelivery.objects.count())  # written in the change's transaction
+        raise RuntimeError("the change fails after the event was recorded")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+    assert queued == [1]
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_fault_while_queueing_is_logged_and_the_change_stands(
+    cell, receiver, monkeypatch, caplog
+):
+    subscribe(cell, receiver, E.POST_APPROVED)
+
+    def broken(**_: Any) -> None:
+        raise ValueError("a payload that cannot be built")
+
+    monkeypatch.setattr(webhooks, "fan_out", broken)
+    post = cell.approved()
+    assert post.state == "approved"
+    assert not WebhookDelivery.objects.exists()
+    assert "not queued" in caplog.text
 
 
 def test_a_published_delivery_is_sent(cell, receiver, on_commit):
