@@ -177,6 +177,20 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ValueError(f"ITCELL_TASKS must be one of {sorted(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 
+# The cache counts API requests per token and minute: with more than one web process, give it
+# a shared Redis (ITCELL_CACHE_URL=redis://127.0.0.1:6379/1) so every process sees one count.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+        if (cache_url := os.environ.get("ITCELL_CACHE_URL"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Webhooks: how long a receiver has to answer, and whether plain-http and local addresses may
+# be subscribed (for a receiver on the same machine; on with ITCELL_DEBUG).
+ITCELL_WEBHOOK_TIMEOUT = float(os.environ.get("ITCELL_WEBHOOK_TIMEOUT", "10"))
+ITCELL_WEBHOOK_ALLOW_LOCAL = env_flag("ITCELL_WEBHOOK_ALLOW_LOCAL", DEBUG)
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_RESULT_EXTENDED = True

@@ -88,7 +88,6 @@ MIN_WAIT = timedelta(seconds=1)  # "Retry-After: 0" still waits for the next swe
 # A claimed try is another worker's only after this: far longer than one request may take.
 LEASE = timedelta(minutes=2)
 CONNECT_TIMEOUT = 5.0  # seconds
-TIMEOUT = 10.0  # seconds, for each of reading, writing and waiting for a connection
 SIGNATURE_TOLERANCE = 300  # seconds; receivers refuse timestamps further from their clock
 SWEEP_BATCH = 200
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -389,7 +388,7 @@ def _send(delivery: WebhookDelivery) -> str:
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     """One request; every failure becomes an outcome (nothing here raises)."""
-    timeout = getattr(settings, "ITCELL_WEBHOOK_TIMEOUT", TIMEOUT)
+    timeout = settings.ITCELL_WEBHOOK_TIMEOUT
     try:
         with httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
@@ -466,7 +465,7 @@ def _finish(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> str:
 
 
 def allows_local_urls() -> bool:
-    return bool(getattr(settings, "ITCELL_WEBHOOK_ALLOW_LOCAL", settings.DEBUG))
+    return settings.ITCELL_WEBHOOK_ALLOW_LOCAL
 
 
 def url_problem(url: str) -> str | None:

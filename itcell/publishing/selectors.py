@@ -245,9 +245,9 @@ def list_posts(
     posts = Post.objects.filter(election=election)
     if states:
         posts = posts.filter(state__in=states)
-    return visible_posts(posts, get_grants(user=user, election=election), Action.VIEW).select_related(
-        "desk", "author"
-    )
+    return visible_posts(
+        posts, get_grants(user=user, election=election), Action.VIEW
+    ).select_related("desk", "author")
 
 
 def list_calendar(*, user: User, election: Election, start: datetime, end: datetime) -> list[Post]:

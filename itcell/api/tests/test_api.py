@@ -206,3 +206,33 @@ def test_on_duty_names_the_desk_that_answers(cell, api):
     assert answer.status_code == 200, answer.json()
     assert answer.json()["ac"] == 52
     assert answer.json()["level"] in {"ac", "district", "hq"}
+
+
+def test_the_demo_token_is_made_once_reads_and_cannot_write(cell):
+    from itcell.api import demo
+
+    secret = demo.build(election=cell.election)
+    assert secret is not None
+    assert demo.build(election=cell.election) is None
+    client = Api(secret)
+    assert client.get("/election").status_code == 200
+    answer = client.post("/posts", {"desk": cell.desk.pk, "title": "x", "channels": [1]})
+    assert answer.json()["error"]["code"] == "insufficient_scope"
+
+
+def test_the_rate_is_counted_in_a_shared_redis_cache(cell, make_token, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/3",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    raw = make_token(rate_per_minute=2)
+    first, second = Api(raw), Api(raw)  # two callers, as two web processes would be
+    assert first.get("/election").status_code == 200
+    assert second.get("/election").status_code == 200
+    assert first.get("/election").status_code == 429
+    cache.clear()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from itcell.accounts.models import User
 from itcell.accounts.services import create_user
+from itcell.api import demo as api_demo
 from itcell.compliance import demo as compliance_demo
 from itcell.core import clock
 from itcell.elections.models import Party
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             compliance_demo.build(election=exercise)
             training_demo.build(election=exercise)  # after the posts writer.bahadurganj sent
             monitoring_demo.build(election=exercise)
+            token = api_demo.build(election=exercise)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {election.name_en} and its exercise copy "
@@ -68,3 +70,10 @@ class Command(BaseCommand):
                 f"  lead.kishanganj, lead.bahadurganj, writer.bahadurganj"
             )
         )
+        if token:
+            self.stdout.write(
+                f"A read-only API token (shown this once; more under Integrations):\n"
+                f"  curl -H 'Authorization: Bearer {token}' "
+                f"http://127.0.0.1:8000/api/election\n"
+                f"  API docs: http://127.0.0.1:8000/api/docs"
+            )
