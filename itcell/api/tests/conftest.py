@@ -26,8 +26,29 @@ def _fresh_rate_counts() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _publishing(settings):  # type: ignore[no-untyped-def]
+    """Publishing's in-memory platform, fast passwords, and a task queue that keeps what is
+    enqueued (webhook tests send as a worker would: ``send_due``)."""
+    from django.tasks import default_task_backend
+
+    from itcell.publishing.connectors import DEFAULT_CONNECTORS, locmem
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ITCELL_CONNECTORS = {
+        **DEFAULT_CONNECTORS,
+        "locmem": {"BACKEND": "itcell.publishing.connectors.locmem.LocmemConnector"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    locmem.reset()
+    yield
+    locmem.reset()
+
+
 @pytest.fixture
 def cell(bihar):  # type: ignore[no-untyped-def]
+    """Bihar 2020 with the Bahadurganj desk (AC 52), its people and the state's head."""
     cell = Cell.build(bihar)
     cell.analyst = person("analyst", desk_at(bihar, 54), Role.ANALYST)  # type: ignore[attr-defined]
     return cell

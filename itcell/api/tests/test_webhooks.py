@@ -36,32 +36,6 @@ D = WebhookDelivery.State
 
 
 @pytest.fixture(autouse=True)
-def _publishing(settings):  # type: ignore[no-untyped-def]
-    """Publishing's in-memory platform, fast passwords, and a task queue that keeps what is
-    enqueued (the tests send as a worker would: ``send_due``)."""
-    from django.tasks import default_task_backend
-
-    from itcell.publishing.connectors import DEFAULT_CONNECTORS, locmem
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ITCELL_CONNECTORS = {
-        **DEFAULT_CONNECTORS,
-        "locmem": {"BACKEND": "itcell.publishing.connectors.locmem.LocmemConnector"},
-    }
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    default_task_backend.clear()  # type: ignore[attr-defined]
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
-@pytest.fixture
-def cell(bihar) -> Cell:  # type: ignore[no-untyped-def]
-    """Bihar 2020 with the Bahadurganj desk (AC 52), its people and the state's head."""
-    return Cell.build(bihar)
-
-
-@pytest.fixture(autouse=True)
 def now(settings) -> datetime:  # type: ignore[no-untyped-def]
     settings.ITCELL_WEBHOOK_ALLOW_LOCAL = True  # the receiver is on 127.0.0.1, over HTTP
     settings.ITCELL_WEBHOOK_TIMEOUT = 0.5

@@ -4,54 +4,17 @@ events, its secret shown once and kept sealed; the delivery log, pause, ping and
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from config import urls as site_urls
 from itcell.api import webhooks
 from itcell.api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from itcell.audit.models import AuditEvent
 from itcell.core import clock
-from itcell.publishing.tests.factories import Cell
 
-# The screens as the site mounts them (``api:…``), also before ``config.urls`` includes them.
-if any(getattr(p, "namespace", None) == "api" for p in site_urls.urlpatterns):
-    urlpatterns = site_urls.urlpatterns
-else:
-    urlpatterns = [
-        path("integrations/<slug:slug>/webhooks/", include(("itcell.api.webhook_urls", "api"))),
-        *site_urls.urlpatterns,
-    ]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOW = datetime(2020, 10, 20, 6, 40, tzinfo=UTC)
 HOOK = "https://data.example.org/itcell"
-
-
-@pytest.fixture(autouse=True)
-def _publishing(settings):  # type: ignore[no-untyped-def]
-    """Publishing's in-memory platform, fast passwords, and a task queue that keeps what is
-    enqueued (the tests send as a worker would: ``send_due``)."""
-    from django.tasks import default_task_backend
-
-    from itcell.publishing.connectors import DEFAULT_CONNECTORS, locmem
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ITCELL_CONNECTORS = {
-        **DEFAULT_CONNECTORS,
-        "locmem": {"BACKEND": "itcell.publishing.connectors.locmem.LocmemConnector"},
-    }
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    default_task_backend.clear()  # type: ignore[attr-defined]
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
-@pytest.fixture
-def cell(bihar) -> Cell:  # type: ignore[no-untyped-def]
-    """Bihar 2020 with the Bahadurganj desk (AC 52), its people and the state's head."""
-    return Cell.build(bihar)
 
 
 @pytest.fixture(autouse=True)
