@@ -42,40 +42,6 @@ def _frozen_clock_is_released() -> Iterator[None]:
     clock.set_now(None)
 
 
-#: Tests between two VACUUMs of the PostgreSQL test database (see ``_dead_rows_are_vacuumed``).
-VACUUM_EVERY = 150
-_tests_run = 0
-
-
-@pytest.fixture(autouse=True)
-def _dead_rows_are_vacuumed() -> Iterator[None]:
-    """Every test that loads Bihar inserts thousands of rows and rolls them back, leaving them
-    dead. Where PostgreSQL runs without autovacuum (the CI machines do), they pile up by the
-    million and every later query crawls over them: vacuum now and then, from a connection of
-    its own (VACUUM cannot run in the test's transaction)."""
-    global _tests_run
-    yield
-    _tests_run += 1
-    if _tests_run % VACUUM_EVERY:
-        return
-    from django.db import connection
-
-    database = connection.settings_dict
-    if connection.vendor != "postgresql" or not str(database["NAME"]).startswith("test_"):
-        return
-    import psycopg
-
-    with psycopg.connect(
-        dbname=database["NAME"],
-        user=database["USER"],
-        password=database["PASSWORD"],
-        host=database["HOST"],
-        port=database["PORT"] or None,
-        autocommit=True,
-    ) as vacuum:
-        vacuum.execute("VACUUM")
-
-
 @pytest.fixture(autouse=True)
 def _language_is_reset() -> Iterator[None]:
     # LocaleMiddleware activates the request's language in the test's thread and leaves it.
