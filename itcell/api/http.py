@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -9,18 +10,30 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from itcell.api.errors import ApiProblem
 from itcell.api.models import ApiToken
 from itcell.api.scopes import DeskScope, Scope
 from itcell.api.tokens import find_token, spend_request
+from itcell.core.clock import IST
 from itcell.core.http import client_address
 from itcell.organisation.access import Asker
 from itcell.organisation.permissions import Target, confine
 from itcell.organisation.roles import Action
 from itcell.organisation.selectors import get_grants
 
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=IST)).astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("out of range") from error
+
+
+#: An instant given by a caller: IST when it names no zone, kept in UTC (PostgreSQL takes no
+#: zone beyond ±16 h, which ISO 8601 allows).
+Instant = Annotated[datetime, AfterValidator(_to_utc)]
 #: A row id or number as the database stores it (a larger one can name nothing).
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 #: A count a platform reports, as the database's integer column holds it.
@@ -72,6 +85,8 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         spend_request(found)
+        if _has_nul(request):
+            raise ApiProblem(422, "invalid", _("Text may not contain NUL characters (\\u0000)."))
         grants = get_grants(user=found.user, election=found.election)
         scope = found.desk_scope()
         if not scope.whole_state:
@@ -82,6 +97,14 @@ class TokenAuth(HttpBearer):
             desk_scope=scope,
             source_address=client_address(request),
         )
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """A NUL character anywhere in the query or the body: PostgreSQL stores no such text."""
+    values = (v for key, vs in request.GET.lists() for v in (key, *vs))
+    return any("\x00" in v for v in values) or (
+        b"\\u0000" in request.body or b"\x00" in request.body
+    )
 
 
 def caller(request: HttpRequest) -> Caller:

@@ -6,10 +6,9 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from itcell.api.http import ERRORS, Id, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Instant, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.core import clock
-from itcell.core.clock import IST
 from itcell.organisation.models import Desk
 from itcell.organisation.permissions import Target
 from itcell.organisation.roles import Action
@@ -51,7 +50,7 @@ class DeskFilter(Schema):
 
 class OnDutyQuery(Schema):
     ac: Id
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 def _desk(desk: Desk) -> dict[str, object]:
@@ -109,7 +108,6 @@ def on_duty(request: HttpRequest, query: Query[OnDutyQuery]) -> dict[str, object
     who.need(Scope.DESKS_READ, Action.VIEW)
     who.reach(Action.VIEW, Target(acs=frozenset({query.ac})))
     at = query.at or clock.now()
-    at = at if at.tzinfo else at.replace(tzinfo=IST)  # a time without a zone is IST
     found = get_on_duty(election=who.election, ac_number=query.ac, at=at)
     return {
         "ac": found.ac.number,

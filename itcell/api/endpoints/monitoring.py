@@ -12,11 +12,10 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from itcell.api.endpoints import reach
-from itcell.api.http import ERRORS, Caller, Count, Id, Mapped, Page, caller, endpoint
+from itcell.api.http import ERRORS, Caller, Count, Id, Instant, Mapped, Page, caller, endpoint
 from itcell.api.models import ApiToken
 from itcell.api.scopes import Scope
 from itcell.audit.services import record
-from itcell.core.clock import IST
 from itcell.monitoring.models import Alert, AuthorKind, Item, ItemTag, Source, Stance
 from itcell.monitoring.nlp import Kind
 from itcell.monitoring.selectors import alert_target, item_target
@@ -46,14 +45,14 @@ class ItemFilter(Schema):
     ac: Id | None = None
     language: str = Field("", max_length=10)
     stance: Stance | None = None
-    since: datetime | None = Field(None, description="Published at or after")
-    until: datetime | None = Field(None, description="Published before")
+    since: Instant | None = Field(None, description="Published at or after")
+    until: Instant | None = Field(None, description="Published before")
 
 
 class ItemIn(Schema):
     external_id: str = Field(min_length=1, max_length=255)
     text: str = Field(min_length=1, max_length=20_000)
-    published_at: datetime = Field(description="IST when no zone is given")
+    published_at: Instant = Field(description="IST when no zone is given")
     url: str = Field("", max_length=1000)
     author: str = Field("", max_length=200)
     author_kind: AuthorKind = AuthorKind.PUBLIC
@@ -176,9 +175,7 @@ def push_items(request: HttpRequest, body: PushIn) -> dict[str, int]:
         RawItem(
             external_id=i.external_id,
             text=i.text,
-            published_at=i.published_at
-            if i.published_at.tzinfo
-            else i.published_at.replace(tzinfo=IST),
+            published_at=i.published_at,
             url=i.url,
             author=i.author,
             author_kind=i.author_kind,

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from itcell.api.errors import ApiProblem
-from itcell.api.http import ERRORS, Id, Mapped, Page, caller, endpoint
+from itcell.api.http import ERRORS, Id, Instant, Mapped, Page, caller, endpoint
 from itcell.api.scopes import Scope
 from itcell.organisation.models import Desk
 from itcell.organisation.roles import Action
@@ -61,7 +61,7 @@ class PostIn(Schema):
     mcmc_certificate: str = Field("", max_length=100)
     fast_lane: bool = False
     claims: list[ClaimIn] = Field(default_factory=list, max_length=20)
-    publish_at: datetime | None = None
+    publish_at: Instant | None = None
 
 
 class SubmitOut(Schema):
@@ -73,7 +73,7 @@ class PostFilter(Schema):
     state: PostState | None = None
     desk: Id | None = None
     ac: Id | None = None
-    since: datetime | None = Field(None, description="Changed at or after this instant")
+    since: Instant | None = Field(None, description="Changed at or after this instant")
 
 
 class DeliveryOut(Schema):

@@ -236,3 +236,12 @@ def test_the_rate_is_counted_in_a_shared_redis_cache(cell, make_token, settings)
     assert second.get("/election").status_code == 200
     assert first.get("/election").status_code == 429
     cache.clear()
+
+
+def test_nul_characters_are_refused_before_they_reach_postgresql(cell, api):
+    client = api()
+    item = {"external_id": "x\u0000", "text": "t", "published_at": "2020-10-20T10:00:00"}
+    answer = client.post("/monitoring/items", {"items": [item]})
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["error"]["message"]
+    assert client.get("/acs", q="a\x00").status_code == 422
