@@ -42,9 +42,9 @@ def first_break(events: Iterable[Mapping[str, Any]]) -> tuple[int | None, str] |
     prev = GENESIS
     for event in events:
         if event["prev_hash"] != prev:
-            return event["id"], "does not follow the event before it (one was deleted or inserted)"
+            return event["id"], NOT_FOLLOWING
         if event_hash(event, prev) != event["hash"]:
-            return event["id"], "its contents were changed after it was written"
+            return event["id"], CHANGED
         prev = event["hash"]
     return None
 

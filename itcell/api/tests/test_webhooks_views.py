@@ -27,6 +27,17 @@ def url(cell, name: str = "webhooks", *args: int) -> str:  # type: ignore[no-unt
     return reverse(f"api:{name}", args=[cell.election.slug, *args])
 
 
+def subscribed(cell):  # type: ignore[no-untyped-def]
+    """The head's subscription of "Data team" to approved posts."""
+    return webhooks.subscribe(
+        election=cell.election,
+        name="Data team",
+        url=HOOK,
+        events=["post.approved"],
+        actor=cell.head,
+    ).subscription
+
+
 def create(client, cell, **data):  # type: ignore[no-untyped-def]
     form = {"name": "Data team", "url": HOOK, "events": ["post.approved", "alert.raised"]}
     return client.post(url(cell), form | data)
@@ -34,13 +45,7 @@ def create(client, cell, **data):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("who", ["writer", "lead", "spokesperson"])
 def test_only_the_head_reaches_the_screens(client, cell, who):
-    subscription = webhooks.subscribe(
-        election=cell.election,
-        name="Data team",
-        url=HOOK,
-        events=["post.approved"],
-        actor=cell.head,
-    ).subscription
+    subscription = subscribed(cell)
     client.force_login(getattr(cell, who))
     assert client.get(url(cell)).status_code == 404
     assert client.get(url(cell, "webhook", subscription.pk)).status_code == 404
@@ -135,13 +140,7 @@ def deliveries(subscription: WebhookSubscription, count: int) -> list[WebhookDel
 
 
 def test_the_list_counts_deliveries_by_state(client, cell, django_assert_max_num_queries):
-    subscription = webhooks.subscribe(
-        election=cell.election,
-        name="Data team",
-        url=HOOK,
-        events=["post.approved"],
-        actor=cell.head,
-    ).subscription
+    subscription = subscribed(cell)
     first, second, _third = deliveries(subscription, 3)
     WebhookDelivery.objects.filter(pk=first.pk).update(state="failed")
     WebhookDelivery.objects.filter(pk=second.pk).update(state="pending")
@@ -156,13 +155,7 @@ def test_the_list_counts_deliveries_by_state(client, cell, django_assert_max_num
 
 
 def test_the_log_shows_the_newest_first_page_by_page(client, cell):
-    subscription = webhooks.subscribe(
-        election=cell.election,
-        name="Data team",
-        url=HOOK,
-        events=["post.approved"],
-        actor=cell.head,
-    ).subscription
+    subscription = subscribed(cell)
     deliveries(subscription, 30)
     client.force_login(cell.head)
     response = client.get(url(cell, "webhook", subscription.pk))
@@ -178,13 +171,7 @@ def test_the_log_shows_the_newest_first_page_by_page(client, cell):
 
 
 def test_pause_resume_ping_and_retry_from_the_log(client, cell):
-    subscription = webhooks.subscribe(
-        election=cell.election,
-        name="Data team",
-        url=HOOK,
-        events=["post.approved"],
-        actor=cell.head,
-    ).subscription
+    subscription = subscribed(cell)
     [failed] = deliveries(subscription, 1)
     WebhookDelivery.objects.filter(pk=failed.pk).update(state="failed", attempts=7, last_status=500)
     client.force_login(cell.head)
