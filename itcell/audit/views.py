@@ -12,6 +12,7 @@ from itcell.audit.chain import Verdict
 from itcell.audit.export import FORMATS, WRITERS
 from itcell.audit.forms import EventFilterForm
 from itcell.core import clock
+from itcell.core.http import query_id
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.roles import Action
 
@@ -24,10 +25,6 @@ def _auditor(request: SignedInRequest, slug: str) -> Asker:
     return asker
 
 
-def _event_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @require_GET
 def events(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = _auditor(request, slug)
@@ -35,8 +32,8 @@ def events(request: SignedInRequest, slug: str) -> HttpResponse:
     where = form.where()
     page, has_newer, has_older = selectors.page_of_events(
         where=where,
-        before=_event_id(request.GET.get("before")),
-        after=_event_id(request.GET.get("after")),
+        before=query_id(request.GET.get("before")),
+        after=query_id(request.GET.get("after")),
         size=PAGE_SIZE,
     )
     query = request.GET.copy()

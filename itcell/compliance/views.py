@@ -24,7 +24,7 @@ from itcell.compliance.selectors import get_context, get_dossier
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput
-from itcell.core.http import client_address
+from itcell.core.http import client_address, query_id
 from itcell.elections.models import Candidacy
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.roles import Action
@@ -296,20 +296,16 @@ def dossier(request: SignedInRequest, slug: str, fmt: str) -> HttpResponse:
     approvals, findings, overrides, certificates and spend: CSV or PDF, for the expenditure
     observer or the MCMC."""
     asker = _asker(request, slug, Action.VIEW_AUDIT)
-    candidate, ac = request.GET.get("candidate", ""), request.GET.get("ac", "")
-    if not (candidate.isdigit() or ac.isdigit()):
+    candidate, ac = query_id(request.GET.get("candidate")), query_id(request.GET.get("ac"))
+    if candidate is None and ac is None:
         raise Http404
-    found = get_dossier(
-        election=asker.election,
-        candidacy_id=int(candidate) if candidate.isdigit() else None,
-        ac_number=int(ac) if ac.isdigit() else None,
-    )
+    found = get_dossier(election=asker.election, candidacy_id=candidate, ac_number=ac)
     if fmt == "pdf":
         response = HttpResponse(
             as_pdf(found, election=asker.election), content_type="application/pdf"
         )
     else:
         response = HttpResponse(as_csv(found), content_type="text/csv; charset=utf-8")
-    name = f"dossier-{asker.election.slug}-{'candidate-' + candidate if candidate else 'ac-' + ac}"
+    name = f"dossier-{asker.election.slug}-{f'candidate-{candidate}' if candidate else f'ac-{ac}'}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

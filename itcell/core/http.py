@@ -11,3 +11,15 @@ class HtmxHttpRequest(HttpRequest):
 def client_address(request: HttpRequest) -> str | None:
     """The address the request came from, for the audit trail."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+BIGGEST_ID = 2**63 - 1  # a database's largest integer key (SQLite and PostgreSQL bigint)
+
+
+def query_id(value: str | None) -> int | None:
+    """An id or number from a query string or form, or None: plain ASCII digits within the
+    database's integer range only (a Unicode digit such as "²" or a 30-digit id would otherwise
+    raise inside the database driver: a server error instead of "not found")."""
+    if value and value.isascii() and value.isdecimal() and int(value) <= BIGGEST_ID:
+        return int(value)
+    return None

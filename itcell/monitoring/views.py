@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.core import clock
 from itcell.core.errors import InvalidInput, ItcellError
-from itcell.core.http import client_address
+from itcell.core.http import client_address, query_id
 from itcell.elections.models import AssemblyConstituency, District
 from itcell.monitoring import alerts as alerting
 from itcell.monitoring import selectors, tipline
@@ -48,10 +48,6 @@ def _page(request: SignedInRequest, asker: Asker, template: str, **extra: Any) -
     )
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() else None
-
-
 def feed(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = _asker(request, slug)
     get = request.GET
@@ -62,13 +58,13 @@ def feed(request: SignedInRequest, slug: str) -> HttpResponse:
         except ValueError:
             before = None
     where = selectors.FeedFilter(
-        ac=_int(get.get("ac")),
+        ac=query_id(get.get("ac")),
         district=get.get("district", ""),
         party=get.get("party", ""),
         language=get.get("language", ""),
-        source=_int(get.get("source")),
+        source=query_id(get.get("source")),
         flag=get.get("flag", ""),
-        narrative=_int(get.get("narrative")),
+        narrative=query_id(get.get("narrative")),
         stance=get.get("stance", ""),
         before=before,
     )
@@ -279,7 +275,7 @@ def claims(request: SignedInRequest, slug: str) -> HttpResponse:
 
 def narratives(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = _asker(request, slug)
-    hours = _int(request.GET.get("hours")) or 24
+    hours = query_id(request.GET.get("hours")) or 24
     found = selectors.list_narratives(
         election=asker.election, since=clock.now() - timedelta(hours=min(hours, 24 * 14))
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from itcell.accounts.models import User
 from itcell.core import clock
 from itcell.core.errors import InvalidInput
-from itcell.core.http import client_address
+from itcell.core.http import client_address, query_id
 from itcell.organisation import selectors as org
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import add_problems
@@ -39,10 +39,6 @@ from itcell.playbook.training_forms import (
     ModuleForm,
     WorkshopForm,
 )
-
-
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() else None
 
 
 def _context(asker: Asker, **extra: Any) -> dict[str, Any]:
@@ -151,8 +147,8 @@ def _board_desks(request: SignedInRequest, asker: Asker) -> tuple[list[Desk], di
     districts = sorted(
         {d.district for d in desks if d.district is not None}, key=lambda d: d.name_en
     )
-    district_id = _number(request.GET.get("district") or request.POST.get("district"))
-    desk_id = _number(request.GET.get("desk") or request.POST.get("desk"))
+    district_id = query_id(request.GET.get("district") or request.POST.get("district"))
+    desk_id = query_id(request.GET.get("desk") or request.POST.get("desk"))
     shown = desks
     if district_id is not None:
         shown = [d for d in shown if d.district_id == district_id]

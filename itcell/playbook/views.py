@@ -37,10 +37,6 @@ from itcell.playbook.templating import VARIABLES
 CALENDAR_DAYS = 14
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() else None
-
-
 def _context(asker: Asker, **extra: Any) -> dict[str, Any]:
     return {
         "election": asker.election,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput, ItcellError
-from itcell.core.http import client_address
+from itcell.core.http import client_address, query_id
 from itcell.organisation import selectors as org
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.forms import ImportForm, add_problems
@@ -62,7 +62,7 @@ SCREENED = {
 
 def _number(value: str | None) -> int:
     """A positive id from a form, or 0 (which matches nothing)."""
-    return int(value) if value and value.isdecimal() else 0
+    return query_id(value) or 0
 
 
 def _post(asker: Asker, post_id: int, action: Action = Action.VIEW) -> Post:
@@ -271,8 +271,8 @@ def check_draft(request: SignedInRequest, slug: str) -> HttpResponse:
     """The compose screen's live check: the draft as it would be saved, screened by the
     election's rules, then rolled back (nothing is kept, nothing is audited)."""
     asker = asker_for(request, slug)
-    post_id = request.POST.get("post", "")
-    existing = _post(asker, int(post_id), Action.DRAFT) if post_id.isdigit() else None
+    post_id = query_id(request.POST.get("post"))
+    existing = _post(asker, post_id, Action.DRAFT) if post_id else None
     if existing is None:
         desks = _drafting_desks(asker)
         if not desks:

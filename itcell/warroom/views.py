@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from itcell.core import clock
+from itcell.core.http import query_id
 from itcell.elections.calendar import ACStatus
 from itcell.elections.templatetags.elections import STATUS_LABELS
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
@@ -214,10 +215,6 @@ COLUMNS: list[tuple[Sort, Any, bool]] = [
 ]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() else None
-
-
 def _filter(request: SignedInRequest) -> SeatFilter:
     get = request.GET
     sort = get.get("sort", "")
@@ -225,7 +222,7 @@ def _filter(request: SignedInRequest) -> SeatFilter:
     sort = sort.removeprefix("-")
     status = get.get("status", "")
     return SeatFilter(
-        district=_int(get.get("district")),
+        district=query_id(get.get("district")),
         own=get.get("own") == "1",
         status=status if status in ACStatus.__members__.values() else "",
         query=get.get("q", "").strip(),

@@ -245,3 +245,10 @@ def test_a_filtered_export_carries_the_filters_and_checks_row_by_row(
 
 def test_an_unknown_export_format_is_not_found(cell: Cell, client: Client) -> None:
     assert as_(client, cell.head).get(url(cell, "export", "xml")).status_code == 404
+
+
+@pytest.mark.parametrize("cursor", ["9" * 30, "²", "-5"])
+def test_a_hostile_page_cursor_is_ignored(cell: Cell, client: Client, cursor: str) -> None:
+    as_(client, cell.head)
+    assert client.get(url(cell), {"before": cursor}).status_code == 200
+    assert client.get(url(cell), {"after": cursor}).status_code == 200
