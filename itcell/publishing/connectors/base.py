@@ -24,7 +24,8 @@ class Account:
 
     handle: str  # @name, a page id, a chat: how the platform names the account
     api_url: str = ""  # the platform's API root ("" = the connector's default)
-    credentials: Mapping[str, str] = field(default_factory=dict)  # decrypted, never logged
+    # Decrypted: never logged, and kept out of repr(), which error reports print.
+    credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
     options: Mapping[str, str] = field(default_factory=dict)  # page_id, chat_id, ...
 
 
