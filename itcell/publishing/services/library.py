@@ -1,6 +1,8 @@
 """The media library and the channels: adding media (checked by their bytes, not their
 names), adding channels and sealing their credentials, pausing a channel."""
 
+import errno
+import logging
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +22,17 @@ from itcell.publishing.models import Channel, MediaAsset
 #: The largest file the library takes (the largest any platform itcell posts to takes for
 #: video by upload is bigger, but a campaign video is edited down well below this).
 MAX_BYTES = {"image": 20 * MB, "video": 512 * MB}
+
+logger = logging.getLogger(__name__)
+
+
+def full_disk_message() -> str:
+    """What a person is told when the media storage is full and their file was not saved."""
+    return _(
+        "The disk on the server is full, so the file was not saved. "
+        "Tell the duty officer, then add it again once space is freed."
+    )
+
 
 # The first bytes of each file type the platforms take (files are judged by their content,
 # never by their name or the browser's word).
@@ -94,21 +107,28 @@ def add_medium(
         )
     if problems:
         raise PostInvalid(problems)
-    medium = MediaAsset.objects.create(
-        election=election,
-        desk=desk,
-        kind=kind,
-        title=title.strip(),
-        file=file,
-        content_type=content_type or "",
-        size=file.size or 0,
-        alt_text=alt_text.strip(),
-        source=source.strip(),
-        ai_made=ai_made,
-        ai_label=ai_label.strip(),
-        imprint=imprint.strip(),
-        uploaded_by=uploaded_by,
-    )
+    try:
+        medium = MediaAsset.objects.create(
+            election=election,
+            desk=desk,
+            kind=kind,
+            title=title.strip(),
+            file=file,
+            content_type=content_type or "",
+            size=file.size or 0,
+            alt_text=alt_text.strip(),
+            source=source.strip(),
+            ai_made=ai_made,
+            ai_label=ai_label.strip(),
+            imprint=imprint.strip(),
+            uploaded_by=uploaded_by,
+        )
+    except OSError as error:
+        # The storage writes the file before the row is inserted, so nothing is kept.
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        logger.error("media upload refused, the media storage is full: %s", error)
+        raise PostInvalid([Problem(full_disk_message(), field="file")]) from error
     record(
         actor=uploaded_by,
         action="medium.added",
