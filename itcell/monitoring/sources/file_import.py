@@ -53,6 +53,10 @@ FIELDS = (
 )
 REQUIRED = ("external_id", "text", "published_at")
 COUNTS = ("author_followers", "likes", "shares", "replies", "views")
+# The largest count each column stores (likes, shares and replies are 32-bit columns).
+MAX_COUNTS = {"author_followers": 2**63 - 1, "views": 2**63 - 1} | dict.fromkeys(
+    ("likes", "shares", "replies"), 2**31 - 1
+)
 AUTHOR_KINDS = frozenset({"party", "candidate", "media", "public"})
 FORMATS = ("csv", "json", "jsonl")
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -148,12 +152,16 @@ class FileImportSource(SourceBackend):
         """Each record with the line it starts on (the header, or the array, is line 1)."""
         name = self.path.name
         if self.format == "csv":
-            reader = csv.DictReader(io.StringIO(text), strict=True)
-            missing = [
-                self.mapping[f]
-                for f in REQUIRED
-                if self.mapping[f] not in (reader.fieldnames or [])
-            ]
+            # newline="": a file whose lines end in a bare CR (old spreadsheets) splits too.
+            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+            try:
+                header = reader.fieldnames or []
+            except csv.Error as exc:
+                raise Malformed(
+                    _("%(file)s, line %(line)d: %(error)s")
+                    % {"file": name, "line": reader.line_num, "error": exc}
+                ) from exc
+            missing = [self.mapping[f] for f in REQUIRED if self.mapping[f] not in header]
             if missing:
                 raise Malformed(
                     _("%(file)s has no column %(columns)s: fix the file or the source's mapping")
@@ -219,8 +227,11 @@ class FileImportSource(SourceBackend):
             counts[field] = None
             if values[field]:
                 try:
-                    counts[field] = max(int(float(values[field].replace(",", ""))), 0)
-                except ValueError:
+                    number = max(int(float(values[field].replace(",", ""))), 0)
+                    if number > MAX_COUNTS[field]:
+                        raise OverflowError(number)
+                    counts[field] = number
+                except (ValueError, OverflowError):  # "inf", "1e400": no count to store
                     report(
                         _("“%(value)s” is not a number; left empty")
                         % {"value": values[field][:40]},
@@ -256,7 +267,7 @@ class FileImportSource(SourceBackend):
                 seconds /= 1000
             try:
                 return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
-            except OverflowError:
+            except (OverflowError, ValueError):  # "1e300", "nan"
                 return None
         head, _space, suffix = value.rpartition(" ")
         if head and suffix.upper() in TZ_SUFFIXES:
@@ -265,11 +276,17 @@ class FileImportSource(SourceBackend):
             at = datetime.fromisoformat(value)
         except ValueError:
             return None
-        return at.replace(tzinfo=self.timezone) if at.tzinfo is None else at
+        at = at.replace(tzinfo=self.timezone) if at.tzinfo is None else at
+        try:
+            # In UTC, as it is stored: "9999-12-31T23:00-05:00" has no such instant.
+            return at.astimezone(UTC)
+        except OverflowError:
+            return None
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    # PostgreSQL stores no NUL: one in a row would fail every poll of the file.
+    return "" if value is None else str(value).replace("\x00", "").strip()
 
 
 def _inside_media_root(path: str) -> Path:

@@ -37,7 +37,7 @@ class _Line:
 def load_corpus(path: Path) -> tuple[_Line, ...]:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise Misconfigured(
             _("the replay corpus cannot be read: %(error)s") % {"error": exc}
         ) from exc
