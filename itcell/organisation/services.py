@@ -299,7 +299,12 @@ def import_members(
     """Members from CSV (name, phone, desk, role). A person is found by phone, or created with
     an unusable password (they set one through an invitation or a reset). Every bad row is
     reported with its line number; when any row is bad, nothing is imported."""
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    # newline="": a file whose lines end in a bare CR (old spreadsheets) splits too.
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"), newline=""))
+    try:
+        records = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise RosterError([Problem(str(error), source, reader.line_num + 1)]) from error
     missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise RosterError([Problem(_("missing column(s): %s") % ", ".join(missing), source, 1)])
@@ -307,19 +312,30 @@ def import_members(
         d.name_en.casefold(): d for d in Desk.objects.filter(election=election, is_active=True)
     }
     roles = {r.value: r for r in Role} | {r.label.casefold(): r for r in Role}
+    longest_name = User._meta.get_field("display_name").max_length or 0
+    longest_phone = User._meta.get_field("phone").max_length or 0
     problems, rows = [], []
-    for row in reader:
-        # The reader's own count: it skips blank lines, which enumerate() would not see.
-        line = reader.line_num
+    for line, row in records:
+        # ``line`` is the reader's own count: it skips blank lines, which enumerate() would not.
         if None in row or any(v is None for v in row.values()):
             problems.append(Problem(_("wrong number of fields"), source, line))
             continue
+        if any("\x00" in v for v in row.values()):  # PostgreSQL stores no NUL
+            problems.append(Problem(_("holds a NUL character: remove it"), source, line))
+            continue
         name, phone = row["name"].strip(), row["phone"].strip()
+        if len(name) > longest_name:
+            problems.append(
+                Problem(_("is longer than %d characters") % longest_name, source, line, "name")
+            )
+            continue
         desk = desks.get(row["desk"].strip().casefold())
         role = roles.get(row["role"].strip().casefold())
         if not name:
             problems.append(Problem(_("is empty"), source, line, "name"))
-        if not PHONE.match(phone):
+        # 20 digits pass the pattern but not the column: "+" and 20 digits are 21 characters.
+        phone_ok = bool(PHONE.match(phone)) and len(canonical_phone(phone)) <= longest_phone
+        if not phone_ok:
             problems.append(Problem(_("%r is not a phone number") % phone, source, line, "phone"))
         if desk is None:
             problems.append(
@@ -327,7 +343,7 @@ def import_members(
             )
         if role is None:
             problems.append(Problem(_("%r is not a role") % row["role"], source, line, "role"))
-        if name and PHONE.match(phone) and desk and role:
+        if name and phone_ok and desk and role:
             rows.append((name, canonical_phone(phone), desk, role))
     if not rows and not problems:
         problems.append(Problem(_("no rows"), source))
