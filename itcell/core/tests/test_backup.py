@@ -316,3 +316,43 @@ def test_restore_asks_first_and_an_answer_other_than_yes_changes_nothing(
     message = refused(installations["sqlite"], good_archive, stdin="no\n")
 
     assert "cancelled" in message
+
+
+def backup_with_path(installation: Installation, path: str) -> subprocess.CompletedProcess[str]:
+    process = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "itcell", "backup", str(installation.var / "never.tar.gz")],
+        cwd=ROOT,
+        env={**installation.env, "PATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert process.returncode != 0
+    assert "Traceback" not in process.stderr
+    assert not (installation.var / "never.tar.gz").exists()
+    return process
+
+
+def test_a_missing_pg_dump_is_named_with_what_to_install(installations, tmp_path):
+    if "postgresql" not in installations:
+        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
+
+    result = backup_with_path(installations["postgresql"], str(tmp_path))
+
+    assert "pg_dump is not installed" in result.stderr
+    assert "postgresql-client" in result.stderr
+
+
+def test_a_failing_pg_dump_shows_its_own_error(installations, tmp_path):
+    if "postgresql" not in installations:
+        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
+    fake = tmp_path / "pg_dump"
+    fake.write_text("#!/bin/sh\necho 'pg_dump: error: server version mismatch' >&2\nexit 1\n")
+    fake.chmod(0o755)
+
+    result = backup_with_path(installations["postgresql"], f"{tmp_path}:{os.environ['PATH']}")
+
+    assert "pg_dump failed (exit status 1)" in result.stderr
+    assert "server version mismatch" in result.stderr
+    assert "itcell:itcell@" not in result.stderr + result.stdout  # the password never shows
