@@ -6,6 +6,8 @@ from itcell.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.two_factor, name="two_factor"),
+    path("login/enrol/", views.enrol_two_factor, name="enrol_two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.switch_language, name="switch_language"),
     path(

@@ -1,20 +1,26 @@
 """The screens of a person's account as a screen reader, a keyboard and a phone need them,
 in English and Hindi, at a desktop's width and a phone's (375 px): logging in, with and
-without a refusal, and choosing a password from an invitation's link. One live server for
-the module; nobody is signed in."""
+without a refusal, the second factor (setting it up, typing a code), and choosing a password
+from an invitation's link. One live server for the module; nobody is signed in."""
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from conftest import PASSWORD
 from itcell.accounts.models import User
-from itcell.accounts.services import create_user
+from itcell.accounts.services import create_user, start_enrolment
 from itcell.core.tests.a11y import audit_all
 from itcell.core.tests.live import WIDTHS, Site, screenshot, shared_site
+from itcell.elections.models import Election, State
+from itcell.organisation.models import Desk
+from itcell.organisation.roles import Role
+from itcell.organisation.services import grant_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -36,7 +42,40 @@ SCREENS: dict[str, Callable[[], str]] = {
 def site(browser, django_db_setup, django_db_blocker) -> Iterator[Site]:  # type: ignore[no-untyped-def]
     with shared_site(browser, django_db_blocker, name="a11y_accounts", now=None) as site:
         create_user(username="sunita", password=PASSWORD, display_name="Sunita Devi")
+        hq = headquarters()
+        for username, role in [("head", Role.HEAD), ("spokes", Role.SPOKESPERSON)]:
+            grant_role(
+                user=create_user(username=username, password=PASSWORD),
+                desk=hq,
+                role=role,
+                actor=None,
+            )
+        device = start_enrolment(user=User.objects.get(username="spokes"))
+        device.confirmed_at = datetime(2020, 10, 1, tzinfo=UTC)
+        device.save()
         yield site
+
+
+def headquarters() -> Desk:
+    at = datetime(2020, 10, 1, tzinfo=UTC)
+    election = Election.objects.create(
+        slug="testland-2020",
+        state=State.objects.create(code="XX", name_en="Testland"),
+        name_en="Testland 2020",
+        mcc_from=at,
+        mcc_until=at,
+        counting_date=date(2020, 11, 10),
+        exit_poll_ban_from=at,
+        exit_poll_ban_until=at,
+    )
+    return Desk.objects.create(election=election, kind=Desk.Kind.HQ, name_en="HQ")
+
+
+def type_password(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -64,3 +103,25 @@ def test_a_refused_login_is_announced_and_legible_on_a_phone(site, language):  #
     problems, _ = audit_all(page, language=language)
     screenshot(page, f"a11y_accounts_login_refused_{language}_phone")
     assert not problems, "\n".join(problems)
+
+
+# screen: who signs in to reach it (the head has no authenticator yet; the spokesperson has)
+CODE_SCREENS = {"enrol_two_factor": "head", "two_factor": "spokes"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the server sees the module's people only through SQLite's shared connection",
+)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", ["en", "hi"])
+@pytest.mark.parametrize("screen", CODE_SCREENS)
+def test_second_factor_screens_are_named_legible_reachable_by_keyboard_and_fit(  # type: ignore[no-untyped-def]
+    site, screen, language, width
+):
+    page = site.open("/accounts/login/", user=None, language=language, width=width)
+    type_password(page, CODE_SCREENS[screen])
+    assert page.url.endswith("/accounts/login/code/" if screen == "two_factor" else "/enrol/")
+    problems, _ = audit_all(page, language=language, by_keyboard=width == "desktop")
+    screenshot(page, f"a11y_accounts_{screen}_{language}_{width}")
+    assert not problems, f"{screen} ({language}, {width}):\n" + "\n".join(problems)
