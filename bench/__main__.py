@@ -16,6 +16,8 @@ BENCHES = [
     "bench.claims",
     "bench.ingest",
     "bench.warroom",  # after ingest, which empties the monitoring tables
+    "bench.load",  # on a database of its own (the demo's data), through gunicorn and wrk
+    "bench.faults",  # on databases of its own; PostgreSQL adds the server and Redis faults
 ]
 
 
