@@ -169,9 +169,14 @@ class _Reader:
             return {}
         shapes: dict[str, tuple[int, dict[str, Any]]] = {}
         for index, feature in enumerate(features, start=1):
+            if not isinstance(feature, dict):
+                self.problem(filename, "feature is not a GeoJSON object", index)
+                continue
             props = feature.get("properties") or {}
             geometry = feature.get("geometry") or {}
-            if str(props.get(key, "")) == "":
+            if not isinstance(props, dict) or not isinstance(geometry, dict):
+                self.problem(filename, "feature's properties or geometry is not an object", index)
+            elif str(props.get(key, "")) == "":
                 self.problem(filename, f"feature has no {key!r} property", index, key)
             elif geometry.get("type") not in {"Polygon", "MultiPolygon"}:
                 self.problem(
