@@ -26,7 +26,10 @@ from itcell.warroom.reports import Area, DailyReport, get_area, get_daily_report
 
 FORMATS = ("pdf", "csv")
 #: A kept file's name: whose report, in which language, which format.
-NAME = re.compile(r"^(?:state|district-(?P<district>\d+))-(?P<lang>[a-z]{2})\.(?P<fmt>pdf|csv)$")
+# ASCII digits, at most nine: "\d+" took any script's digits and numbers int() refuses.
+NAME = re.compile(
+    r"^(?:state|district-(?P<district>[0-9]{1,9}))-(?P<lang>[a-z]{2})\.(?P<fmt>pdf|csv)\Z"
+)
 
 
 def download_name(report: DailyReport, fmt: str) -> str:
