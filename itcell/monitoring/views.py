@@ -194,9 +194,15 @@ def train_stance(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def decide_match(request: SignedInRequest, slug: str, match_id: int) -> HttpResponse:
     asker = _asker(request, slug)
-    match = ClaimMatch.objects.filter(item__election=asker.election, pk=match_id).first()
+    match = (
+        ClaimMatch.objects.filter(item__election=asker.election, pk=match_id)
+        .prefetch_related("item__tags")
+        .first()
+    )
     if match is None:
         raise Http404
+    # Deciding a match acts on its item, as labelling its stance does: within one's scope.
+    asker.require(Action.MONITOR, selectors.item_target(match.item))
     alerting.decide_match(match=match, user=asker.user, confirmed="confirm" in request.POST)
     messages.success(request, _("Recorded."))
     return redirect("monitoring:item", slug, match.item_id)
