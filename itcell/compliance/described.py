@@ -25,6 +25,9 @@ def _instant(value: Any, field: str, problems: list[Problem], source: str) -> da
     except ValueError:
         problems.append(Problem(_("Not a date and time (ISO 8601)."), source, field=field))
         return None
+    if not 1 < at.year < 9999:  # the rules count days either side, past what datetime holds
+        problems.append(Problem(_("Not a year of an election."), source, field=field))
+        return None
     return at if at.tzinfo else at.replace(tzinfo=IST)
 
 
