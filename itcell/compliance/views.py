@@ -27,6 +27,7 @@ from itcell.core.errors import InvalidInput
 from itcell.core.http import client_address, query_id
 from itcell.elections.models import Candidacy
 from itcell.organisation.access import Asker, SignedInRequest, asker_for
+from itcell.organisation.permissions import Target
 from itcell.organisation.roles import Action
 from itcell.publishing.models import Post
 
@@ -299,8 +300,17 @@ def dossier(request: SignedInRequest, slug: str, fmt: str) -> HttpResponse:
     observer or the MCMC."""
     asker = _asker(request, slug, Action.VIEW_AUDIT)
     candidate, ac = query_id(request.GET.get("candidate")), query_id(request.GET.get("ac"))
-    if candidate is None and ac is None:
+    if candidate is not None:
+        candidacy = (
+            Candidacy.objects.filter(election=asker.election, pk=candidate)
+            .select_related("ac")
+            .first()
+        )
+        ac = candidacy.ac.number if candidacy else None
+    if ac is None:
         raise Http404
+    # A dossier lists a constituency's posts: an observer at a desk reads only their area's.
+    asker.require(Action.VIEW_AUDIT, Target(acs=frozenset({ac})))
     found = get_dossier(election=asker.election, candidacy_id=candidate, ac_number=ac)
     if fmt == "pdf":
         response = HttpResponse(
