@@ -414,6 +414,7 @@ def db_drop_request() -> None:
     """gunicorn (2 workers x 4 threads) answering the war room and the review queue to 8
     clients, its connections cut every half second for 10 s; then 40 requests more."""
     import httpx
+    from django.conf import settings
     from django.test import Client
 
     cell = the_cell()
@@ -423,6 +424,7 @@ def db_drop_request() -> None:
     port = free_port()
     env = {**child_env(os.environ["DATABASE_URL"]), "ITCELL_ALLOWED_HOSTS": "127.0.0.1"}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["ITCELL_SECRET_KEY"] = settings.SECRET_KEY  # the session above is signed with it
     log = (VAR / "db-drop-gunicorn.log").open("wb")
     server = subprocess.Popen(
         [
@@ -466,6 +468,7 @@ def db_drop_request() -> None:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
+                say("database connection dropped mid-request", "VIOLATION", "no server to test")
                 raise Violation("gunicorn did not serve within 120 s")
             time.sleep(0.5)
         mine = my_backend_pid()

@@ -355,9 +355,10 @@ def report(label: str, results: list[Result]) -> None:
         f"{'errors':>8}{'x baseline':>12}"
     )
     for r in results:
+        ratio = f"{r.rps / baseline.rps:>12.2f}" if baseline.requests else f"{'-':>12}"
         print(
             f"  {r.target.name:<36}{r.requests:>10,}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
-            f"{r.errors:>8}{r.rps / baseline.rps:>12.2f}"
+            f"{r.errors:>8}{ratio}"
         )
         if r.errors:
             print(
@@ -396,7 +397,7 @@ def main() -> int:
     finally:
         stop(server)
     report(label, results)
-    failed = [r.target.name for r in results if r.errors]
+    failed = [r.target.name for r in results if r.errors or not r.requests]
     if failed:
         print(f"  ERRORS under load: {', '.join(failed)}; see {VAR / 'gunicorn.log'}")
     return 1 if failed else 0
