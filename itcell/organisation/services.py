@@ -320,8 +320,10 @@ def import_members(
         if None in row or any(v is None for v in row.values()):
             problems.append(Problem(_("wrong number of fields"), source, line))
             continue
-        if any("\x00" in v for v in row.values()):  # PostgreSQL stores no NUL
-            problems.append(Problem(_("holds a NUL character: remove it"), source, line))
+        if not all(_storable(v) for v in row.values()):
+            problems.append(
+                Problem(_("holds a NUL or a broken character: remove it"), source, line)
+            )
             continue
         name, phone = row["name"].strip(), row["phone"].strip()
         if len(name) > longest_name:
@@ -368,6 +370,15 @@ def import_members(
         after={"rows": len(rows), "new_people": sum(i.created_user for i in imported)},
     )
     return imported
+
+
+def _storable(text: str) -> bool:
+    """Whether a database stores ``text``: PostgreSQL no NUL, none a lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def _check_shift(*, desk: Desk, user: User, starts_at: datetime, ends_at: datetime) -> None:

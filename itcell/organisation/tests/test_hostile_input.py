@@ -67,6 +67,7 @@ def head(desks: Election) -> User:
 @given(rows=ROWS)
 @example(rows=[("Asha\x00", "+919800000011", "HQ", "writer")])
 @example(rows=[("A" * 300, "+919800000011", "HQ", "writer")])
+@example(rows=[("Asha\ud800", "+919800000011", "HQ", "writer")])
 @example(rows=[("Asha", "12345678901234567890", "HQ", "writer")])
 def test_a_hostile_members_file_imports_whole_or_not_at_all(
     desks: Election, head: User, rows: list[tuple[str, str, str, str]]
