@@ -145,18 +145,20 @@ def installations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         found["postgresql"] = Installation(
             "postgresql", base / "pg", PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{scratch}"
         )
-    for installation in found.values():
-        installation.var.mkdir()
-    loading = [installation.start("demo", "--days-to-poll", "4") for installation in found.values()]
-    for process in loading:
-        finished(process)
-    for installation in found.values():
-        media = installation.var / "media" / "library"
-        media.mkdir(parents=True)
-        (media / "poster.png").write_bytes(b"\x89PNG poster of " + installation.vendor.encode())
-    yield found
-    if "postgresql" in found:
-        psql(PG_ADMIN_URL, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+    try:
+        for installation in found.values():
+            installation.var.mkdir()
+        loading = [installation.start("demo") for installation in found.values()]
+        for process in loading:
+            finished(process)
+        for installation in found.values():
+            media = installation.var / "media" / "library"
+            media.mkdir(parents=True)
+            (media / "poster.png").write_bytes(b"\x89PNG poster of " + installation.vendor.encode())
+        yield found
+    finally:  # a failed load must not leave the scratch database behind
+        if "postgresql" in found:
+            psql(PG_ADMIN_URL, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
 
 
 def round_trip(installation: Installation) -> None:
