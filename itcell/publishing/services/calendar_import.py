@@ -247,9 +247,11 @@ def _parse(
         if any(cells[i].strip() for i in range(width) if i not in named):
             report(_("A cell is under a column with no name: name the column or empty it."), "")
         for name, position in columns.items():
-            if "\x00" in cells[position]:  # PostgreSQL stores no NUL; a form refuses it too
-                report(_("The cell holds a NUL character: delete it."), name)
-                cells[position] = cells[position].replace("\x00", "")
+            # PostgreSQL stores no NUL, no database a lone surrogate; a form refuses both too.
+            cell = cells[position]
+            if "\x00" in cell or cell.encode("utf-8", "replace") != cell.encode("utf-8", "ignore"):
+                report(_("The cell holds a NUL or a broken character: delete it."), name)
+                cells[position] = cell.encode("utf-8", "ignore").decode().replace("\x00", "")
         values = {name: cells[position] for name, position in columns.items()}
         title = values["title"].strip()
         certificate = values.get("mcmc_certificate", "").strip()
