@@ -18,7 +18,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 PG_URL_FILE = ROOT / "var" / "test-database-url"
-PG_ADMIN_URL = "postgres://itcell:itcell@127.0.0.1:5432/postgres"
+
+
+def pg_admin_url() -> str:
+    """The PostgreSQL test server's maintenance database (``scripts/services.sh up`` names the
+    server; a test needing a missing service fails, it never skips)."""
+    if not PG_URL_FILE.exists():
+        pytest.fail(f"no PostgreSQL test server: run scripts/services.sh up ({PG_URL_FILE})")
+    return PG_URL_FILE.read_text().strip().rsplit("/", 1)[0] + "/postgres"
+
+
 AUDIT_TABLE = "audit_auditevent"
 CHAIN_HEAD = "audit_chainhead"
 
@@ -132,19 +141,19 @@ def finished(process: subprocess.Popen[str]) -> None:
 
 @pytest.fixture(scope="module")
 def installations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Installation]]:
-    """The demo, loaded (at the same time) into a SQLite file and, when the PostgreSQL test
-    server is configured, a scratch PostgreSQL database; each with one uploaded image."""
+    """The demo, loaded (at the same time) into a SQLite file and a scratch database on the
+    PostgreSQL test server; each with one uploaded image."""
     base = tmp_path_factory.mktemp("backup")
     found = {
         "sqlite": Installation("sqlite", base / "sqlite", f"sqlite:///{base}/sqlite/db.sqlite3")
     }
     scratch = f"itcell_backup_test_{os.getpid()}"
-    if PG_URL_FILE.exists():
-        psql(PG_ADMIN_URL, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
-        psql(PG_ADMIN_URL, f"CREATE DATABASE {scratch}")
-        found["postgresql"] = Installation(
-            "postgresql", base / "pg", PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{scratch}"
-        )
+    admin = pg_admin_url()
+    psql(admin, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+    psql(admin, f"CREATE DATABASE {scratch}")
+    found["postgresql"] = Installation(
+        "postgresql", base / "pg", admin.rsplit("/", 1)[0] + f"/{scratch}"
+    )
     try:
         for installation in found.values():
             installation.var.mkdir()
@@ -157,8 +166,7 @@ def installations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
             (media / "poster.png").write_bytes(b"\x89PNG poster of " + installation.vendor.encode())
         yield found
     finally:  # a failed load must not leave the scratch database behind
-        if "postgresql" in found:
-            psql(PG_ADMIN_URL, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+        psql(admin, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
 
 
 def round_trip(installation: Installation) -> None:
@@ -201,8 +209,6 @@ def test_sqlite_round_trip_brings_back_every_row_the_media_and_an_intact_chain(i
 def test_postgresql_round_trip_brings_back_every_row_the_media_and_an_intact_chain(
     installations,
 ):
-    if "postgresql" not in installations:
-        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
     round_trip(installations["postgresql"])
 
 
@@ -304,8 +310,6 @@ def test_a_postgresql_archive_is_refused_by_a_sqlite_installation(installations,
 
 
 def test_a_sqlite_archive_is_refused_by_a_postgresql_installation(installations, good_archive):
-    if "postgresql" not in installations:
-        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
 
     message = refused(installations["postgresql"], good_archive, "--yes")
 
@@ -337,8 +341,6 @@ def backup_with_path(installation: Installation, path: str) -> subprocess.Comple
 
 
 def test_a_missing_pg_dump_is_named_with_what_to_install(installations, tmp_path):
-    if "postgresql" not in installations:
-        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
 
     result = backup_with_path(installations["postgresql"], str(tmp_path))
 
@@ -347,8 +349,6 @@ def test_a_missing_pg_dump_is_named_with_what_to_install(installations, tmp_path
 
 
 def test_a_failing_pg_dump_shows_its_own_error(installations, tmp_path):
-    if "postgresql" not in installations:
-        pytest.skip(f"no PostgreSQL test server ({PG_URL_FILE} is absent)")
     fake = tmp_path / "pg_dump"
     fake.write_text("#!/bin/sh\necho 'pg_dump: error: server version mismatch' >&2\nexit 1\n")
     fake.chmod(0o755)
