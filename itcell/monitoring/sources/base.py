@@ -35,6 +35,14 @@ class RawItem:
     replies: int | None = None
     views: int | None = None
 
+    def __post_init__(self) -> None:
+        # A NUL character is text no PostgreSQL column stores: one in a post would fail the
+        # whole batch, and every later poll of the same page with it.
+        for name in ("external_id", "text", "url", "author", "platform"):
+            value = getattr(self, name)
+            if "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
+
     @property
     def has_engagement(self) -> bool:
         return any(v is not None for v in (self.likes, self.shares, self.replies, self.views))

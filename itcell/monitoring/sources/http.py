@@ -146,10 +146,17 @@ def aware_datetime(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+#: The largest count the engagement columns hold (PostgreSQL's integer).
+MAX_COUNT = 2**31 - 1
+
+
 def count(value: object) -> int | None:
     """An engagement count as an answer gives it; None (not known) unless it is a whole
-    number of 0 or more (JSON's ``true`` is no count)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    number from 0 to ``MAX_COUNT`` (JSON's ``true`` is no count; a larger one would fail the
+    whole batch's insert)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
+        return value
+    return None
 
 
 def reset_delay(response: httpx.Response, header: str, *, epoch: bool = False) -> float | None:

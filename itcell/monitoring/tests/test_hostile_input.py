@@ -20,9 +20,10 @@ from itcell.monitoring.models import Item, Source
 from itcell.monitoring.nlp import claims, dedupe
 from itcell.monitoring.nlp import normalise as gazetteer_text
 from itcell.monitoring.services import create_source, poll_source
-from itcell.monitoring.sources.base import Batch
+from itcell.monitoring.sources.base import Batch, RawItem
 from itcell.monitoring.sources.bluesky import BlueskySource
 from itcell.monitoring.sources.file_import import FileImportSource
+from itcell.monitoring.sources.http import MAX_COUNT, count
 from itcell.monitoring.sources.mastodon import MastodonSource
 from itcell.monitoring.sources.replay import load_corpus
 from itcell.monitoring.sources.rss import RSSSource
@@ -360,3 +361,32 @@ def test_the_dedupe_normal_form_is_stable(text: str) -> None:
 def test_the_claims_key_never_fails(text: str) -> None:
     key = claims.transliteration_key(text)
     assert claims.transliteration_key(text) == key
+
+
+@settings(derandomize=True, deadline=None)
+@given(text=st.text(), author=st.text(), external_id=st.text())
+def test_an_item_from_any_source_carries_no_nul(text: str, author: str, external_id: str) -> None:
+    # A NUL in one platform post failed the whole batch's insert on PostgreSQL, on every poll.
+    item = RawItem(
+        external_id=external_id + "\x00",
+        text="\x00" + text,
+        author=author + "\x00x",
+        published_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    assert "\x00" not in item.external_id + item.text + item.author
+    assert item.text == text.replace("\x00", "")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, 0),
+        (MAX_COUNT, MAX_COUNT),
+        (MAX_COUNT + 1, None),
+        (2**70, None),
+        (-1, None),
+        (True, None),
+    ],
+)
+def test_a_count_beyond_the_columns_range_is_not_known(value: object, expected: int | None) -> None:
+    assert count(value) == expected
