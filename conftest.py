@@ -108,27 +108,11 @@ def page(browser, request, live_server):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def log_in(page, make_user):  # type: ignore[no-untyped-def]
-    from itcell.accounts.tests.browser import complete_two_factor
+    from itcell.accounts.tests.browser import sign_in
 
     def log_in(username: str = "head", **kwargs: object):  # type: ignore[no-untyped-def]
         user = make_user(username, **kwargs)
-        page.goto("/accounts/login/")
-        page.get_by_label(re.compile("Username|उपयोगकर्ता")).fill(username)
-        page.get_by_label(re.compile("Password|पासवर्ड")).fill(PASSWORD)
-        page.get_by_role("button", name=re.compile("Log in|लॉग इन")).click()
-        page.wait_for_load_state()
-        complete_two_factor(page, username)
+        sign_in(page, username)
         return user
 
     return log_in
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor_in_older_browser_sign_ins(request):  # type: ignore[no-untyped-def]
-    """The sign_in helpers of organisation/ and elections/ browser tests type only a password,
-    and many sign in as the demo's head or spokesperson, who now also type a code. Until they
-    call itcell.accounts.tests.browser.complete_two_factor (as log_in above does), tests on
-    the ``page`` fixture run without the second factor. (accounts/tests/ keep it: their
-    browser tests use a shared site, not ``page``.)"""
-    if "page" in request.fixturenames:
-        request.getfixturevalue("settings").ITCELL_TWO_FACTOR_ROLES = []

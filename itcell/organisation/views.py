@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itcell.accounts.services import first_sign_in_path
+from itcell.accounts.views import finish_password_step
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.http import HtmxHttpRequest
@@ -560,11 +560,17 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except RosterError as error:
             add_problems(form, error.problems)
         else:
-            login(request, user)
             messages.success(
                 request, _("Welcome! You have joined %(desk)s.") % {"desk": invitation.desk}
             )
-            return redirect("organisation:desk", invitation.desk.election.slug, invitation.desk_id)
+            # A head or spokesperson still enrols a second factor before being signed in.
+            return finish_password_step(
+                request,
+                user,
+                reverse(
+                    "organisation:desk", args=[invitation.desk.election.slug, invitation.desk_id]
+                ),
+            )
     response = render(request, "organisation/join.html", {"invitation": invitation, "form": form})
     add_never_cache_headers(response)
     return response

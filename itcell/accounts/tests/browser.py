@@ -3,12 +3,24 @@
 import re
 from typing import Any
 
+from conftest import PASSWORD
 from itcell.accounts import totp
 from itcell.accounts.models import TwoFactorDevice, User
 from itcell.accounts.services.two_factor import device_secret
 from itcell.core import clock
 
 CODE_PAGE = re.compile(r"/accounts/login/(code|enrol)/")
+
+
+def sign_in(page: Any, username: str = "head") -> None:
+    """Sign in through the form, in whatever language the login page is in, typing the
+    second factor's code when the person's role asks for one."""
+    page.goto("/accounts/login/")
+    page.get_by_label(re.compile("Username|उपयोगकर्ता")).fill(username)
+    page.get_by_label(re.compile("Password|पासवर्ड")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Log in|लॉग इन")).click()
+    page.wait_for_load_state()
+    complete_two_factor(page, username)
 
 
 def complete_two_factor(page: Any, username: str) -> None:

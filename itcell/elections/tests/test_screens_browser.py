@@ -17,7 +17,9 @@ from django.conf import settings
 from django.utils import formats, translation
 from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from itcell.accounts.models import User
+from itcell.accounts.tests.browser import sign_in
 from itcell.audit.models import AuditEvent
 from itcell.core import clock
 
@@ -28,7 +30,6 @@ SLUG = "bihar-2020"
 HOME = f"/e/{SLUG}/"
 ACS = f"/e/{SLUG}/acs/"
 AC_52 = f"/e/{SLUG}/acs/52/"
-PASSWORD = "correct-horse-battery-9"  # the one conftest's make_user gives every user
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 PHONE = {"width": 390, "height": 844}
 BUNDLED_FONT = "Noto Sans Devanagari"
@@ -65,15 +66,6 @@ def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """Keep a screenshot of a step in the middle of a test (the fixture keeps the last one)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, username: str = "head") -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the form (in whatever language the login page is in)."""
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("Username|उपयोगकर्ता")).fill(username)
-    page.get_by_label(re.compile("Password|पासवर्ड")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in|लॉग इन")).click()
-    page.wait_for_load_state()
 
 
 def row_numbers(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from django.utils import formats, translation
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from itcell.accounts.tests.browser import sign_in
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.elections.models import Election
@@ -54,14 +55,6 @@ def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
         ).then(() => document.fonts.ready).then(() => true)"""
     )
     page.screenshot(path=str(ARTIFACTS / f"org_{name}.png"), full_page=True)
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("Username|उपयोगकर्ता")).fill(username)
-    page.get_by_label(re.compile("Password|पासवर्ड")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in|लॉग इन")).click()
-    page.wait_for_load_state()
 
 
 def sign_out(page) -> None:  # type: ignore[no-untyped-def]

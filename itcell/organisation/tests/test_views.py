@@ -898,10 +898,10 @@ def test_check_out_before_check_in_is_refused_with_a_message(client, world):
 # Invitations --------------------------------------------------------------------------------
 
 
-def invite(client: Client, world: World) -> str:
+def invite(client: Client, world: World, role: str = "writer") -> str:
     response = signed_in(client, world.people[HD]).post(
         url("invite", world.b52.pk),
-        {"display_name": "Sunita Devi", "phone": "+919811111111", "role": "writer"},
+        {"display_name": "Sunita Devi", "phone": "+919811111111", "role": role},
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -951,6 +951,18 @@ def test_joining_sets_username_and_password_and_signs_in(client, world):
     used = client.get(link)
     assert used.status_code == 404
     assert "This invitation has already been used. Log in instead." in used.content.decode()
+
+
+def test_joining_as_a_spokesperson_asks_for_a_second_factor_before_signing_in(client, world):
+    link = invite(client, world, role="spokesperson")
+    client.logout()
+
+    response = client.post(link, {"username": "sunita", "password": "a-long-safe-passphrase"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+    assert client.get(url("desk", world.b52.pk)).status_code == 302  # not signed in yet
+    assert "/accounts/login/enrol/" in client.get(reverse("accounts:two_factor"))["Location"]
 
 
 def test_joining_with_a_taken_username_or_weak_password_keeps_the_username(client, world):

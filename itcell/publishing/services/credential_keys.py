@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
 from itcell.api.models import WebhookSubscription
+from itcell.audit.services import record
 from itcell.monitoring.models import Source
 from itcell.publishing import crypto
 from itcell.publishing.models import Channel
@@ -73,4 +74,5 @@ def reseal_all() -> dict[str, int]:
             raise ImproperlyConfigured(f"monitoring.source #{source.pk}: {exc}") from exc
     Source.objects.bulk_update(sources, ["options"], batch_size=BATCH)
     counts[Source._meta.label_lower] = len(sources)
+    record(actor=None, action="credentials.keys_rotated", object_type="credentials", after=counts)
     return counts

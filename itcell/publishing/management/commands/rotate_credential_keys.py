@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from itcell.audit.services import record
 from itcell.publishing import crypto
 from itcell.publishing.services.credential_keys import reseal_all
 
@@ -39,9 +38,6 @@ class Command(BaseCommand):
             counts = reseal_all()
         except ImproperlyConfigured as exc:
             raise CommandError(f"{exc}. Nothing was changed.") from exc
-        record(
-            actor=None, action="credentials.keys_rotated", object_type="credentials", after=counts
-        )
         for label, count in counts.items():
             self.stdout.write(f"  {label}: {count:,} resealed")
         self.stdout.write(
