@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 f"Demo ready: {election.name_en} and its exercise copy "
                 f"(phase 1 polls on {exercise.phases.get(number=1).poll_date:%d %b %Y}).\n"
                 f"Log in at http://127.0.0.1:8000/ as  head / {DEMO_PASSWORD}\n"
+                f"  (the head and the spokesperson then set up an authenticator app: any TOTP\n"
+                f"  app, e.g. FreeOTP or Google Authenticator, takes the key the page shows)\n"
                 f"Other demo users (same password): spokesperson, analyst, trainer, legal,\n"
                 f"  lead.kishanganj, lead.bahadurganj, writer.bahadurganj"
             )
