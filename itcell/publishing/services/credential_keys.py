@@ -2,8 +2,9 @@
 database is sealed again with the first key of ITCELL_CREDENTIAL_KEYS, so the older keys can
 then be dropped.
 
-Sealed values live in three places: a channel's credentials, a webhook subscription's signing
-secret, and the secret options of a monitoring source (``{"sealed": ...}`` inside its JSON).
+Sealed values live in four places: a channel's credentials, a webhook subscription's signing
+secret, a member's two-factor secret, and the secret options of a monitoring source
+(``{"sealed": ...}`` inside its JSON).
 The audit trail also holds sealed copies of source options as they were set; those are part of
 the hash chain and are left as written (they are a record, never opened to connect).
 """
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
+from itcell.accounts.models import TwoFactorDevice
 from itcell.api.models import WebhookSubscription
 from itcell.audit.services import record
 from itcell.monitoring.models import Source
@@ -61,6 +63,7 @@ def reseal_all() -> dict[str, int]:
     counts = {
         Channel._meta.label_lower: _reseal_column(Channel, "credentials_sealed"),
         WebhookSubscription._meta.label_lower: _reseal_column(WebhookSubscription, "sealed_secret"),
+        TwoFactorDevice._meta.label_lower: _reseal_column(TwoFactorDevice, "sealed_secret"),
     }
     sources = [
         source

@@ -8,6 +8,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
+from itcell.accounts.models import TwoFactorDevice
+from itcell.accounts.services.two_factor import device_secret
 from itcell.api.models import WebhookSubscription
 from itcell.audit.models import AuditEvent
 from itcell.monitoring.models import Source
@@ -20,6 +22,7 @@ from itcell.publishing.tests.factories import channel
 TOKEN = "platform-token-do-not-print"
 HOOK_SECRET = "hook-secret-do-not-print"
 FEED_KEY = "feed-api-key-do-not-print"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def key() -> str:
@@ -27,8 +30,8 @@ def key() -> str:
 
 
 def seal_everywhere(bihar, make_user):  # type: ignore[no-untyped-def]
-    """A channel, a webhook subscription and a monitoring source, each holding a secret
-    sealed with the keys of the moment (and a channel without credentials)."""
+    """A channel, a webhook subscription, a monitoring source and a two-factor device, each
+    holding a secret sealed with the keys of the moment (and a channel without credentials)."""
     kept = channel(bihar, handle="@vip_bihar")
     Channel.objects.filter(pk=kept.pk).update(
         credentials_sealed=crypto.seal({"access_token": TOKEN})
@@ -41,8 +44,9 @@ def seal_everywhere(bihar, make_user):  # type: ignore[no-untyped-def]
         name="newsroom",
         url="https://example.com/hook",
         sealed_secret=crypto.seal({"secret": HOOK_SECRET}),
-        created_by=make_user("head"),
+        created_by=(head := make_user("head")),
     )
+    TwoFactorDevice.objects.create(user=head, sealed_secret=crypto.seal({"secret": TOTP_SECRET}))
     Source.objects.create(
         election=bihar,
         name="feed",
@@ -58,6 +62,7 @@ def stored_tokens() -> list[str]:
         ),
         *WebhookSubscription.objects.values_list("sealed_secret", flat=True),
         *(s.options["api_key"]["sealed"] for s in Source.objects.all()),
+        *TwoFactorDevice.objects.values_list("sealed_secret", flat=True),
     ]
 
 
@@ -66,6 +71,7 @@ def opened_secrets() -> list[object]:
         Channel.objects.get(handle="@vip_bihar").credentials["access_token"],
         crypto.open_sealed(WebhookSubscription.objects.get().sealed_secret)["secret"],
         crypto.open_sealed(Source.objects.get().options["api_key"]["sealed"])["api_key"],
+        device_secret(TwoFactorDevice.objects.get()),
     ]
 
 
@@ -80,13 +86,14 @@ def test_rotation_moves_every_sealed_value_to_the_new_key(settings, bihar, make_
     call_command("rotate_credential_keys", stdout=out, stderr=err)
 
     settings.ITCELL_CREDENTIAL_KEYS = [new]  # the old key dropped: everything still opens
-    assert opened_secrets() == [TOKEN, HOOK_SECRET, FEED_KEY]
+    assert opened_secrets() == [TOKEN, HOOK_SECRET, FEED_KEY, TOTP_SECRET]
     assert not set(before) & set(stored_tokens())
     printed = out.getvalue() + err.getvalue()
     assert "publishing.channel: 1 resealed" in printed
     assert "api.webhooksubscription: 1 resealed" in printed
     assert "monitoring.source: 1 resealed" in printed
-    for secret in (TOKEN, HOOK_SECRET, FEED_KEY, old, new, *before, *stored_tokens()):
+    assert "accounts.twofactordevice: 1 resealed" in printed
+    for secret in (TOKEN, HOOK_SECRET, FEED_KEY, TOTP_SECRET, old, new, *before, *stored_tokens()):
         assert secret not in printed
     assert AuditEvent.objects.filter(action="credentials.keys_rotated").exists()
 
@@ -113,7 +120,7 @@ def test_an_installation_without_keys_moves_to_its_own_key(settings, bihar, make
     call_command("rotate_credential_keys", stdout=StringIO())
 
     settings.ITCELL_CREDENTIAL_KEYS = [new]
-    assert opened_secrets() == [TOKEN, HOOK_SECRET, FEED_KEY]
+    assert opened_secrets() == [TOKEN, HOOK_SECRET, FEED_KEY, TOTP_SECRET]
 
 
 def test_generate_key_prints_a_usable_key_and_changes_nothing(settings, bihar, make_user):
