@@ -4,6 +4,7 @@ plain values to ``services``."""
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from itcell.compliance.models import Application, Spend, Takedown
@@ -21,12 +22,15 @@ class SpendForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args: Any, election: Election, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, election: Election, posts: QuerySet[Post], **kwargs: Any
+    ) -> None:
+        """``posts``: the election's posts the person may see (their desks' only)."""
         super().__init__(*args, **kwargs)
         self.fields["candidacy"].queryset = Candidacy.objects.filter(  # type: ignore[attr-defined]
             election=election, party=election.own_party_id
         ).select_related("ac")
-        self.fields["post"].queryset = Post.objects.filter(election=election)  # type: ignore[attr-defined]
+        self.fields["post"].queryset = posts  # type: ignore[attr-defined]
 
 
 class ApplicationForm(forms.Form):
@@ -40,11 +44,12 @@ class ApplicationForm(forms.Form):
     placement_cost_inr = forms.IntegerField(label=_("Cost of placement (₹)"), min_value=0)
     outlets = forms.CharField(label=_("Outlets"), max_length=300)
 
-    def __init__(self, *args: Any, election: Election, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, election: Election, posts: QuerySet[Post], **kwargs: Any
+    ) -> None:
+        """``posts``: the election's posts the person may see (their desks' only)."""
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(  # type: ignore[attr-defined]
-            election=election, paid_promotion=True
-        )
+        self.fields["post"].queryset = posts.filter(paid_promotion=True)  # type: ignore[attr-defined]
         self.fields["candidacy"].queryset = Candidacy.objects.filter(  # type: ignore[attr-defined]
             election=election, party=election.own_party_id
         ).select_related("ac")

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from itcell.organisation.access import Asker, SignedInRequest, asker_for
 from itcell.organisation.permissions import Target
 from itcell.organisation.roles import Action
 from itcell.publishing.models import Post
+from itcell.publishing.selectors import visible_posts
 
 
 def _asker(request: SignedInRequest, slug: str, action: Action = Action.VIEW) -> Asker:
@@ -124,12 +125,16 @@ def check_json(request: SignedInRequest, slug: str) -> JsonResponse:
     )
 
 
+def _visible_posts(asker: Asker) -> QuerySet[Post]:
+    return visible_posts(Post.objects.filter(election=asker.election), asker.grants, Action.VIEW)
+
+
 @require_http_methods(["GET", "POST"])
 def ledger(request: SignedInRequest, slug: str) -> HttpResponse:
     """Spend per candidate against the ceiling in force today; booking a spend."""
     asker = _asker(request, slug)
     election = asker.election
-    form = SpendForm(request.POST or None, election=election)
+    form = SpendForm(request.POST or None, election=election, posts=_visible_posts(asker))
     if request.method == "POST":
         asker.require(Action.KEEP_COMPLIANCE)
         if form.is_valid():
@@ -183,7 +188,9 @@ def certificates(request: SignedInRequest, slug: str) -> HttpResponse:
     asker = _asker(request, slug)
     election = asker.election
     apply_form = ApplicationForm(
-        request.POST if "apply" in request.POST else None, election=election
+        request.POST if "apply" in request.POST else None,
+        election=election,
+        posts=_visible_posts(asker),
     )
     certificate_form = CertificateForm(
         request.POST if "certify" in request.POST else None, election=election
