@@ -210,10 +210,15 @@ ITCELL_SESSION_IDLE_SECONDS = int(os.environ.get("ITCELL_SESSION_IDLE_SECONDS", 
 # Sign-in lockout (itcell/accounts/services/lockout.py): this many failed passwords or codes
 # within the window lock the username, or the client address, for ITCELL_SIGN_IN_LOCK_SECONDS.
 ITCELL_SIGN_IN_USERNAME_LIMIT = int(os.environ.get("ITCELL_SIGN_IN_USERNAME_LIMIT", 5))
-ITCELL_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("ITCELL_SIGN_IN_ADDRESS_LIMIT", 20))
+# An office signs in from one address: its limit is high enough for a shift's typos, and
+# behind a reverse proxy ITCELL_PROXY_HOPS must be set, or every person shares the proxy's.
+ITCELL_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("ITCELL_SIGN_IN_ADDRESS_LIMIT", 50))
 ITCELL_SIGN_IN_WINDOW_SECONDS = int(os.environ.get("ITCELL_SIGN_IN_WINDOW_SECONDS", 15 * 60))
 ITCELL_SIGN_IN_LOCK_SECONDS = int(os.environ.get("ITCELL_SIGN_IN_LOCK_SECONDS", 15 * 60))
 # Members holding any of these roles at any desk sign in with a TOTP code as well.
+# How many reverse proxies stand in front of itcell, each appending the address it was given
+# to X-Forwarded-For (core.http.client_address); 0: REMOTE_ADDR is the client.
+ITCELL_PROXY_HOPS = int(os.environ.get("ITCELL_PROXY_HOPS", 0))
 ITCELL_TWO_FACTOR_ROLES = env_list("ITCELL_TWO_FACTOR_ROLES", "head,spokesperson")
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -9,7 +10,16 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from, for the audit trail."""
+    """The address the request came from, for the audit trail and the sign-in lockout.
+
+    Behind ITCELL_PROXY_HOPS reverse proxies (each appending to X-Forwarded-For), it is the
+    address the nearest of them was given; without them (0), or when the header is short,
+    REMOTE_ADDR. Never further left: a client can write anything in the header's start."""
+    hops = settings.ITCELL_PROXY_HOPS
+    if hops:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= hops and forwarded[-hops]:
+            return forwarded[-hops][:45]  # the longest textual IPv6 address
     return request.META.get("REMOTE_ADDR") or None
 
 

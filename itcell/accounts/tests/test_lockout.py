@@ -131,9 +131,9 @@ def test_a_username_that_does_not_exist_is_locked_alike(client, now):
     assert LOCKED in response.content.decode()
 
 
-def test_one_address_trying_many_usernames_is_locked(client, make_user, now):
+def test_one_address_trying_many_usernames_is_locked(client, make_user, now, settings):
     make_user("asha")
-    for number in range(20):
+    for number in range(settings.ITCELL_SIGN_IN_ADDRESS_LIMIT):
         fail(client, f"guess{number}", 1)
 
     response = sign_in(client, "asha")
@@ -179,8 +179,8 @@ def test_attempts_while_locked_write_no_more_events(client, make_user, now):
     assert AuditEvent.objects.filter(action="user.sign_in_locked").count() == 1
 
 
-def test_an_address_lock_is_audited_with_the_address(client, now):
-    for number in range(20):
+def test_an_address_lock_is_audited_with_the_address(client, now, settings):
+    for number in range(settings.ITCELL_SIGN_IN_ADDRESS_LIMIT):
         fail(client, f"guess{number}", 1)
 
     event = AuditEvent.objects.get(action="user.sign_in_locked", after__kind="address")
@@ -213,3 +213,18 @@ def test_the_login_page_still_refuses_a_wrong_password_plainly(client, make_user
     response = client.post(LOGIN, {"username": "asha", "password": PASSWORD + "x"})
 
     assert "correct username and password" in response.content.decode()
+
+
+def test_behind_a_proxy_each_client_has_its_own_address_limit(make_user, now, settings):
+    settings.ITCELL_PROXY_HOPS = 1
+    make_user("asha")
+    guesser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for number in range(settings.ITCELL_SIGN_IN_ADDRESS_LIMIT):
+        fail(guesser, f"guess{number}", 1)
+    assert SignInLock.objects.filter(kind="address", key="203.0.113.7").exists()
+
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert sign_in(colleague, "asha").status_code == 302  # the proxy's address is not locked
+    # A forged header start does not escape the lock: the proxy appends the real address.
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
+    assert LOCKED in sign_in(forged, "asha").content.decode()
