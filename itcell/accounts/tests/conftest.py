@@ -23,13 +23,11 @@ ENROL = "/accounts/login/enrol/"
 NOW = datetime(2020, 10, 26, 6, 30, 10, tzinfo=UTC)
 
 
-@pytest.fixture
-def hq(db: None) -> Desk:
-    state = State.objects.create(code="XX", name_en="Testland")
+def headquarters() -> Desk:
     at = datetime(2020, 10, 1, tzinfo=UTC)
     election = Election.objects.create(
         slug="testland-2020",
-        state=state,
+        state=State.objects.create(code="XX", name_en="Testland"),
         name_en="Testland 2020",
         mcc_from=at,
         mcc_until=at,
@@ -38,6 +36,11 @@ def hq(db: None) -> Desk:
         exit_poll_ban_until=at,
     )
     return Desk.objects.create(election=election, kind=Desk.Kind.HQ, name_en="HQ")
+
+
+@pytest.fixture
+def hq(db: None) -> Desk:
+    return headquarters()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ without a refusal, the second factor (setting it up, typing a code), and choosin
 from an invitation's link. One live server for the module; nobody is signed in."""
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -15,10 +15,9 @@ from django.utils.http import urlsafe_base64_encode
 from conftest import PASSWORD
 from itcell.accounts.models import User
 from itcell.accounts.services import create_user, start_enrolment
+from itcell.accounts.tests.conftest import headquarters
 from itcell.core.tests.a11y import audit_all
 from itcell.core.tests.live import WIDTHS, Site, screenshot, shared_site
-from itcell.elections.models import Election, State
-from itcell.organisation.models import Desk
 from itcell.organisation.roles import Role
 from itcell.organisation.services import grant_role
 
@@ -54,21 +53,6 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[Site]:  # type
         device.confirmed_at = datetime(2020, 10, 1, tzinfo=UTC)
         device.save()
         yield site
-
-
-def headquarters() -> Desk:
-    at = datetime(2020, 10, 1, tzinfo=UTC)
-    election = Election.objects.create(
-        slug="testland-2020",
-        state=State.objects.create(code="XX", name_en="Testland"),
-        name_en="Testland 2020",
-        mcc_from=at,
-        mcc_until=at,
-        counting_date=date(2020, 11, 10),
-        exit_poll_ban_from=at,
-        exit_poll_ban_until=at,
-    )
-    return Desk.objects.create(election=election, kind=Desk.Kind.HQ, name_en="HQ")
 
 
 def type_password(page, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,17 +6,13 @@ import csv
 import io
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itcell.audit.export import FIELDS, as_csv, from_csv_row
+from itcell.core.tests.hostile import REPEATABLE
 
-QUICK = settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+QUICK = settings(REPEATABLE, max_examples=200)
 HOSTILE = st.sampled_from(["\x00", "\ufeff", "\r\n", "\r", '"', ",", "\u200f", "बिहार", "null"])
 TEXT = st.lists(st.one_of(st.text(max_size=10), HOSTILE), max_size=6).map("".join)
 JSON = st.recursive(

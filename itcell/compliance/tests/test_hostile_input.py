@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itcell.compliance.described import parse
@@ -18,14 +18,10 @@ from itcell.compliance.lexicon import normalise, scan
 from itcell.core import clock
 from itcell.core.clock import IST
 from itcell.core.errors import InvalidInput
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.publishing.tests.factories import Cell
 
-QUICK = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+QUICK = settings(REPEATABLE, max_examples=150)
 DB = settings(QUICK, max_examples=30)
 HOSTILE = st.sampled_from(
     [

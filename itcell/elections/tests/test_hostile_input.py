@@ -9,18 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.elections.errors import ReferenceDataError
 from itcell.elections.loader import DATA_ROOT, MANIFEST, read_dataset
 
-READ = settings(
-    max_examples=6,  # each read parses the whole folder, about a second
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+READ = settings(REPEATABLE, max_examples=6)  # each read parses the whole folder, about a second
 CSVS = ["acs.csv", "ac_names_hi.csv", "districts.csv", "districts_hi.csv", "results.csv"]
 FILES = [*CSVS, "candidates.csv", "ac_boundaries.geojson", MANIFEST]
 HOSTILE = st.sampled_from(

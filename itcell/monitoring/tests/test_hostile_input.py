@@ -12,9 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.monitoring.errors import SourceError
 from itcell.monitoring.models import Item, Source
 from itcell.monitoring.nlp import claims, dedupe
@@ -31,12 +32,7 @@ from itcell.monitoring.sources.telegram import TelegramSource
 from itcell.monitoring.sources.youtube import YouTubeSource
 
 NOW = datetime(2020, 10, 26, 8, 0, tzinfo=UTC)
-QUICK = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+QUICK = settings(REPEATABLE, max_examples=150)
 DB = settings(QUICK, max_examples=30)
 
 # Text as the feeds bring it: Hindi, romanised Hindi, English, and what breaks parsers.
@@ -363,7 +359,7 @@ def test_the_claims_key_never_fails(text: str) -> None:
     assert claims.transliteration_key(text) == key
 
 
-@settings(derandomize=True, deadline=None)
+@QUICK
 @given(text=st.text(), author=st.text(), external_id=st.text())
 def test_an_item_from_any_source_carries_no_nul(text: str, author: str, external_id: str) -> None:
     # A NUL in one platform post failed the whole batch's insert on PostgreSQL, on every poll.

@@ -9,11 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itcell.accounts.models import User
 from itcell.audit.models import AuditEvent
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.elections.models import Election
 from itcell.organisation.errors import RosterError
 from itcell.organisation.models import Membership
@@ -21,12 +22,7 @@ from itcell.organisation.roles import Role
 from itcell.organisation.services import import_members
 from itcell.organisation.tests.factories import desk, person
 
-DB = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+DB = settings(REPEATABLE, max_examples=30)
 HOSTILE = st.sampled_from(
     ["\x00", "\ufeff", "\r\n", "\r", '"', ",", "\u200f", "\u202e", "राघोपुर", "\ud800", "x" * 300]
 )

@@ -4,19 +4,15 @@ doubled; ``fill`` returns the text or refuses with ``InvalidInput``."""
 
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itcell.core.errors import InvalidInput
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.elections.models import AssemblyConstituency
 from itcell.playbook.templating import VARIABLES, check, fill, render, variables_in
 
-QUICK = settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+QUICK = settings(REPEATABLE, max_examples=200)
 DB = settings(QUICK, max_examples=30)
 PIECES = st.sampled_from(
     ["{", "}", "{{", "}}", "{ }", "{candidate}", "{ ac }", "{ac_number}", "{date}", "{nope}"]

@@ -11,23 +11,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itcell.audit.models import AuditEvent
 from itcell.core import clock
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.publishing.errors import PostInvalid
 from itcell.publishing.models import Post
 from itcell.publishing.services.calendar_import import COLUMNS, import_calendar
 from itcell.publishing.tests.factories import Cell
 
 NOW = datetime(2020, 10, 20, 6, 30, tzinfo=UTC)
-DB = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+DB = settings(REPEATABLE, max_examples=30)
 HOSTILE = st.sampled_from(
     ["\x00", "\ufeff", "\r\n", "\r", '"', ",", ";", "\u200f", "\u202e", "राहत", "\ud800", "x" * 300]
 )

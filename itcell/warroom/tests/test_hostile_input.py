@@ -1,17 +1,13 @@
 """Hostile input to the names of kept report files (a URL's last part): ``parse_name`` reads
 a name it wrote, and answers None to anything else, never failing."""
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from itcell.core.tests.hostile import REPEATABLE
 from itcell.warroom.report_files import parse_name
 
-QUICK = settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+QUICK = settings(REPEATABLE, max_examples=200)
 
 
 @QUICK
