@@ -16,8 +16,6 @@ they wait, unclaimed, and go once released. ``sweep`` (periodic) enqueues delive
 are due but were never started and settles deliveries whose worker was lost.
 """
 
-import errno
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,8 +53,6 @@ from itcell.publishing.selectors import get_active_pause
 from itcell.publishing.services import library
 from itcell.publishing.services.notices import tell_delivery_problem, tell_volunteers
 from itcell.publishing.workflow import Event, PostState
-
-logger = logging.getLogger(__name__)
 
 D = Delivery.State
 WAITING = [D.PENDING, D.RETRYING]
@@ -683,14 +679,8 @@ def mark_shared(
     task.state, task.shared_at, task.link = DistributionTask.State.SHARED, clock.now(), link.strip()
     if screenshot:
         task.screenshot = screenshot
-    try:
+    with library.full_disk_refused("screenshot", PublishingError):
         task.save()
-    except OSError as error:
-        # The storage writes the screenshot before the row is updated, so nothing is kept.
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        logger.error("screenshot refused, the media storage is full: %s", error)
-        raise PublishingError(library.full_disk_message()) from error
     record(
         actor=volunteer,
         action="distribution.shared",

@@ -3,6 +3,8 @@ names), adding channels and sealing their credentials, pausing a channel."""
 
 import errno
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,12 +28,22 @@ MAX_BYTES = {"image": 20 * MB, "video": 512 * MB}
 logger = logging.getLogger(__name__)
 
 
-def full_disk_message() -> str:
-    """What a person is told when the media storage is full and their file was not saved."""
-    return _(
-        "The disk on the server is full, so the file was not saved. "
-        "Tell the duty officer, then add it again once space is freed."
-    )
+@contextmanager
+def full_disk_refused(what: str, refusal: Callable[[str], Exception]) -> Iterator[None]:
+    """Around a save that writes a file: when the media storage is full, log it and raise
+    ``refusal`` of a message a person understands instead of a server error. The storage
+    writes the file before the row is saved, so nothing is kept."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        logger.error("%s refused, the media storage is full: %s", what, error)
+        message = _(
+            "The disk on the server is full, so the file was not saved. "
+            "Tell the duty officer, then add it again once space is freed."
+        )
+        raise refusal(message) from error
 
 
 # The first bytes of each file type the platforms take (files are judged by their content,
@@ -107,7 +119,7 @@ def add_medium(
         )
     if problems:
         raise PostInvalid(problems)
-    try:
+    with full_disk_refused("media upload", lambda m: PostInvalid([Problem(m, field="file")])):
         medium = MediaAsset.objects.create(
             election=election,
             desk=desk,
@@ -123,12 +135,6 @@ def add_medium(
             imprint=imprint.strip(),
             uploaded_by=uploaded_by,
         )
-    except OSError as error:
-        # The storage writes the file before the row is inserted, so nothing is kept.
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        logger.error("media upload refused, the media storage is full: %s", error)
-        raise PostInvalid([Problem(full_disk_message(), field="file")]) from error
     record(
         actor=uploaded_by,
         action="medium.added",
